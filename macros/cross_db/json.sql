@@ -1,0 +1,58 @@
+{#- JSON handling differs per engine; models call these and never an engine's JSON functions. -#}
+
+{#- Text value of a top-level key of a JSON object held as text (numbers and booleans come back
+    as their text, so `"19.90"` and `19.9` both cast to a number). Null for a missing key. -#}
+{% macro json_extract_scalar(json_text, key) -%}
+    {{ return(adapter.dispatch('json_extract_scalar', 'audiences')(json_text, key)) }}
+{%- endmacro %}
+
+{% macro default__json_extract_scalar(json_text, key) -%}
+    json_extract_string({{ json_text }}, '$.{{ key }}')
+{%- endmacro %}
+
+{% macro spark__json_extract_scalar(json_text, key) -%}
+    get_json_object({{ json_text }}, '$.{{ key }}')
+{%- endmacro %}
+
+{#- A JSON sub-document (object or array) of a key, as JSON text. -#}
+{% macro json_extract_document(json_text, key) -%}
+    {{ return(adapter.dispatch('json_extract_document', 'audiences')(json_text, key)) }}
+{%- endmacro %}
+
+{% macro default__json_extract_document(json_text, key) -%}
+    cast(json_extract({{ json_text }}, '$.{{ key }}') as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro spark__json_extract_document(json_text, key) -%}
+    get_json_object({{ json_text }}, '$.{{ key }}')
+{%- endmacro %}
+
+{#- True when the text parses as a JSON object; false for malformed JSON, arrays and scalars. -#}
+{% macro is_json_object(json_text) -%}
+    {{ return(adapter.dispatch('is_json_object', 'audiences')(json_text)) }}
+{%- endmacro %}
+
+{% macro default__is_json_object(json_text) -%}
+    coalesce(case when json_valid({{ json_text }}) then json_type({{ json_text }}) = 'OBJECT' end, false)
+{%- endmacro %}
+
+{% macro spark__is_json_object(json_text) -%}
+    (json_object_keys({{ json_text }}) is not null)
+{%- endmacro %}
+
+{#- A join clause that turns each element of a JSON array (held as text) into a row:
+    `<alias>.<element_column>` (the element as JSON text) and `<alias>.<position_column>`
+    (1-based). Rows whose array is null or empty produce no rows. -#}
+{% macro join_json_array_elements(json_array_text, alias, element_column, position_column) -%}
+    {{ return(adapter.dispatch('join_json_array_elements', 'audiences')(json_array_text, alias, element_column, position_column)) }}
+{%- endmacro %}
+
+{% macro default__join_json_array_elements(json_array_text, alias, element_column, position_column) -%}
+    cross join unnest(cast(case when json_type({{ json_array_text }}) = 'ARRAY' then json_extract({{ json_array_text }}, '$') end as json[])) with ordinality
+        as {{ alias }} ({{ element_column }}, {{ position_column }})
+{%- endmacro %}
+
+{% macro spark__join_json_array_elements(json_array_text, alias, element_column, position_column) -%}
+    lateral view posexplode(from_json({{ json_array_text }}, 'array<string>'))
+        {{ alias }} as {{ position_column }}_zero_based, {{ element_column }}
+{%- endmacro %}

@@ -1,0 +1,43 @@
+{#- Replace every match of a regular expression (DuckDB replaces only the first without 'g'). -#}
+{% macro regexp_replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'audiences')(expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+{#- An ISO-8601 text or a timestamp, with or without a UTC offset, as a UTC timestamp without
+    time zone; null when it does not parse. Text without an offset is taken as UTC (the
+    session time zone of the profile is UTC). -#}
+{% macro parse_timestamp_utc(expression) -%}
+    {{ return(adapter.dispatch('parse_timestamp_utc', 'audiences')(expression)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp_utc(expression) -%}
+    cast(timezone('UTC', try_cast(cast({{ expression }} as varchar) as timestamptz)) as timestamp)
+{%- endmacro %}
+
+{% macro spark__parse_timestamp_utc(expression) -%}
+    to_utc_timestamp(cast(cast({{ expression }} as string) as timestamp), current_timezone())
+{%- endmacro %}
+
+{#- Trimmed text, with empty strings as null: ids and enums arrive as '' from CSV exports. -#}
+{% macro clean_text(expression) -%}
+    nullif(trim(cast({{ expression }} as {{ dbt.type_string() }})), '')
+{%- endmacro %}
+
+{#- Lower-cased clean text, for enums and emails that arrive in any case. -#}
+{% macro clean_lower_text(expression) -%}
+    lower({{ clean_text(expression) }})
+{%- endmacro %}
+
+{#- The key an event-name variant is matched on: lower case, runs of spaces, underscores and
+    hyphens collapsed to one space (`PRODUCT_VIEWED`, `product-viewed` -> `product viewed`). -#}
+{% macro event_name_key(expression) -%}
+    trim(lower({{ regexp_replace_all(expression, '[ _-]+', ' ') }}))
+{%- endmacro %}

@@ -1,0 +1,42 @@
+{{ config(materialized='table') }}
+
+{#- Every staged event up to as_of with the person it belongs to: its own user_id when it has
+    one, else the user its anonymous id was stitched to, else the anonymous person
+    `anon:<anonymous_id>`. Events after as_of are left out, so every trait built on this model
+    is as of that instant. -#}
+
+with
+
+events as (
+    select * from {{ ref('stg_raw__events') }}
+),
+
+stitched_anonymous_ids as (
+    select * from {{ ref('int_anonymous_ids_stitched') }}
+),
+
+events_until_as_of as (
+    select * from events
+    where occurred_at <= {{ as_of() }}
+),
+
+identified as (
+    select
+        events_until_as_of.*,
+        coalesce(
+            events_until_as_of.user_id,
+            stitched_anonymous_ids.person_id,
+            {{ dbt.concat(["'anon:'", 'events_until_as_of.anonymous_id']) }}
+        ) as person_id,
+        events_until_as_of.user_id is null
+        and stitched_anonymous_ids.person_id is not null as is_stitched
+    from events_until_as_of
+    left join stitched_anonymous_ids
+        on events_until_as_of.anonymous_id = stitched_anonymous_ids.anonymous_id
+),
+
+final as (
+    select * from identified
+)
+
+select * from final

@@ -1,0 +1,75 @@
+{#- Every raw identify row, typed, with its quarantine reason and redelivery flag. An identify
+    has no message id: a row repeating user, anonymous id, time and traits is a redelivery. -#}
+
+with
+
+source as (
+    select * from {{ source('raw', 'identifies') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('anonymous_id') }} as anonymous_id,
+        {{ clean_text('user_id') }} as user_id,
+
+        -- timestamps
+        cast(occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
+        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
+        {{ parse_timestamp_utc('received_at') }} as received_at,
+
+        -- payload
+        cast(traits as {{ dbt.type_string() }}) as raw_traits,
+        coalesce({{ clean_text('traits') }}, '{}') as traits_text
+    from source
+),
+
+classified as (
+    select
+        *,
+        {{ dbt.hash(dbt.concat([
+            "coalesce(user_id, '')", "'|'", "coalesce(anonymous_id, '')", "'|'",
+            "coalesce(raw_occurred_at, '')", "'|'", "coalesce(raw_traits, '')"
+        ])) }} as record_id,
+        case
+            when user_id is null then 'missing_identity'
+            when occurred_at is null or received_at is null then 'unparseable_timestamp'
+            when
+                occurred_at > {{ dbt.dateadd('minute', var('future_timestamp_tolerance_minutes'), 'received_at') }}
+                then 'future_timestamp'
+            when not {{ is_json_object('traits_text') }} then 'malformed_json'
+        end as quarantine_reason
+    from typed
+),
+
+explained as (
+    select
+        *,
+        case quarantine_reason
+            when 'missing_identity' then anonymous_id
+            when 'unparseable_timestamp' then coalesce(raw_occurred_at, 'null occurred_at')
+            when 'future_timestamp' then raw_occurred_at
+            when 'malformed_json' then raw_traits
+        end as quarantine_detail,
+        case when quarantine_reason is null then traits_text end as traits
+    from classified
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by record_id, quarantine_reason is null
+            order by received_at
+        ) as delivery_number
+    from explained
+),
+
+final as (
+    select
+        *,
+        quarantine_reason is null and delivery_number > 1 as is_duplicate
+    from ranked
+)
+
+select * from final

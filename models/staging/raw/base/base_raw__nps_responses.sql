@@ -1,0 +1,67 @@
+{#- Every raw NPS response row, typed, with its quarantine reason. -#}
+
+with
+
+source as (
+    select * from {{ source('raw', 'nps_responses') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('response_id') }} as response_id,
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('account_id') }} as account_id,
+
+        -- measures
+        cast(score as {{ dbt.type_string() }}) as raw_score,
+        {{ dbt.safe_cast(clean_text('score'), dbt.type_int()) }} as score,
+        cast(comment as {{ dbt.type_string() }}) as comment,
+
+        -- timestamps
+        cast(responded_at as {{ dbt.type_string() }}) as raw_responded_at,
+        {{ parse_timestamp_utc('responded_at') }} as responded_at
+    from source
+),
+
+classified as (
+    select
+        *,
+        response_id as record_id,
+        case
+            when response_id is null then 'missing_key'
+            when user_id is null then 'missing_identity'
+            when responded_at is null then 'unparseable_timestamp'
+            when score is null or score not between 0 and 10 then 'out_of_range_score'
+        end as quarantine_reason
+    from typed
+),
+
+explained as (
+    select
+        *,
+        case quarantine_reason
+            when 'unparseable_timestamp' then coalesce(raw_responded_at, 'null responded_at')
+            when 'out_of_range_score' then coalesce(raw_score, 'null score')
+        end as quarantine_detail
+    from classified
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by response_id, quarantine_reason is null
+            order by responded_at
+        ) as delivery_number
+    from explained
+),
+
+final as (
+    select
+        *,
+        quarantine_reason is null and delivery_number > 1 as is_duplicate
+    from ranked
+)
+
+select * from final

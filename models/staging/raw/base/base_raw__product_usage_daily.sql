@@ -1,0 +1,67 @@
+{#- Every raw metered-usage row, typed, with its quarantine reason. The grain is account and
+    day; a repeated (account, day) is a restatement of the meter, and the highest reading wins
+    because meters only catch up. -#}
+
+with
+
+source as (
+    select * from {{ source('raw', 'product_usage_daily') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('account_id') }} as account_id,
+
+        -- dates
+        cast(usage_date as {{ dbt.type_string() }}) as raw_usage_date,
+        {{ dbt.safe_cast(clean_text('usage_date'), 'date') }} as usage_date,
+
+        -- measures
+        cast(usage_units as {{ dbt.type_string() }}) as raw_usage_units,
+        {{ dbt.safe_cast(clean_text('usage_units'), dbt.type_numeric()) }} as usage_units
+    from source
+),
+
+classified as (
+    select
+        *,
+        {{ dbt.concat(["coalesce(account_id, '')", "'|'", "coalesce(raw_usage_date, '')"]) }} as record_id,
+        case
+            when account_id is null then 'missing_key'
+            when usage_date is null then 'unparseable_timestamp'
+            when usage_units is null then 'unparseable_number'
+            when usage_units < 0 then 'negative_amount'
+        end as quarantine_reason
+    from typed
+),
+
+explained as (
+    select
+        *,
+        case quarantine_reason
+            when 'unparseable_timestamp' then coalesce(raw_usage_date, 'null usage_date')
+            when 'unparseable_number' then coalesce(raw_usage_units, 'null usage_units')
+            when 'negative_amount' then raw_usage_units
+        end as quarantine_detail
+    from classified
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by account_id, usage_date, quarantine_reason is null
+            order by usage_units desc
+        ) as version_number
+    from explained
+),
+
+final as (
+    select
+        *,
+        quarantine_reason is null and version_number > 1 as is_duplicate
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,75 @@
+{#- Every raw subscription row, typed, with its quarantine reason. A subscription_id seen twice
+    keeps its latest state (the row that ended, or started, last). -#}
+
+with
+
+source as (
+    select * from {{ source('raw', 'subscriptions') }}
+),
+
+typed as (
+    select
+        -- ids
+        {{ clean_text('subscription_id') }} as subscription_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('user_id') }} as user_id,
+
+        -- dimensions
+        {{ clean_lower_text('plan') }} as plan,
+        {{ clean_lower_text('status') }} as status,
+
+        -- measures
+        {{ dbt.safe_cast(clean_text('mrr'), dbt.type_numeric()) }} as mrr,
+
+        -- timestamps
+        cast(started_at as {{ dbt.type_string() }}) as raw_started_at,
+        {{ parse_timestamp_utc('started_at') }} as started_at,
+        {{ parse_timestamp_utc('trial_ends_at') }} as trial_ends_at,
+        {{ parse_timestamp_utc('ended_at') }} as ended_at
+    from source
+),
+
+classified as (
+    select
+        *,
+        subscription_id as record_id,
+        case
+            when subscription_id is null then 'missing_key'
+            when account_id is null and user_id is null then 'missing_identity'
+            when started_at is null then 'unparseable_timestamp'
+            when status is null or status not in ('trialing', 'active', 'past_due', 'canceled')
+                then 'unknown_status'
+            when mrr < 0 then 'negative_amount'
+        end as quarantine_reason
+    from typed
+),
+
+explained as (
+    select
+        *,
+        case quarantine_reason
+            when 'unparseable_timestamp' then coalesce(raw_started_at, 'null started_at')
+            when 'unknown_status' then status
+            when 'negative_amount' then cast(mrr as {{ dbt.type_string() }})
+        end as quarantine_detail
+    from classified
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by subscription_id, quarantine_reason is null
+            order by ended_at desc nulls last, started_at desc, status
+        ) as version_number
+    from explained
+),
+
+final as (
+    select
+        *,
+        quarantine_reason is null and version_number > 1 as is_duplicate
+    from ranked
+)
+
+select * from final

@@ -1,0 +1,39 @@
+with
+
+base_identifies as (
+    select * from {{ ref('base_raw__identifies') }}
+),
+
+usable as (
+    select * from base_identifies
+    where quarantine_reason is null and not is_duplicate
+),
+
+final as (
+    select
+        -- ids
+        record_id as identify_id,
+        user_id,
+        anonymous_id,
+
+        -- traits: null where the identify did not carry the key (it erases nothing)
+        lower(trim({{ json_extract_scalar('traits', 'email') }})) as email,
+        {{ clean_text(json_extract_scalar('traits', 'first_name')) }} as first_name,
+        {{ clean_text(json_extract_scalar('traits', 'last_name')) }} as last_name,
+        {{ dbt.safe_cast(json_extract_scalar('traits', 'birth_date'), 'date') }} as birth_date,
+        {{ clean_lower_text(json_extract_scalar('traits', 'gender')) }} as gender,
+        upper({{ clean_text(json_extract_scalar('traits', 'country')) }}) as country,
+        {{ clean_text(json_extract_scalar('traits', 'region')) }} as region,
+        {{ clean_text(json_extract_scalar('traits', 'city')) }} as city,
+        {{ clean_text(json_extract_scalar('traits', 'postal_code')) }} as postal_code,
+        {{ clean_lower_text(json_extract_scalar('traits', 'language')) }} as language,
+        {{ clean_text(json_extract_scalar('traits', 'job_title')) }} as job_title,
+        {{ dbt.safe_cast(json_extract_scalar('traits', 'marketing_opt_in'), dbt.type_boolean()) }} as marketing_opt_in,
+
+        -- timestamps (UTC)
+        occurred_at,
+        received_at
+    from usable
+)
+
+select * from final

@@ -1,0 +1,53 @@
+{{ config(materialized='table') }}
+
+{#- One row per product line (properties.products) of each usable `Order Completed`. -#}
+
+with
+
+base_events as (
+    select * from {{ ref('base_raw__events') }}
+),
+
+orders as (
+    select
+        event_id,
+        {{ json_extract_scalar('properties', 'order_id') }} as order_id,
+        {{ json_extract_document('properties', 'products') }} as products
+    from base_events
+    where
+        quarantine_reason is null
+        and not is_duplicate
+        and event_name = 'Order Completed'
+),
+
+order_lines as (
+    select
+        orders.event_id,
+        orders.order_id,
+        order_line.line_number,
+        order_line.product_json
+    from orders
+    {{ join_json_array_elements('orders.products', 'order_line', 'product_json', 'line_number') }}
+),
+
+final as (
+    select
+        -- ids
+        {{ dbt.concat(['event_id', "'-'", dbt.safe_cast('line_number', dbt.type_string())]) }} as order_item_id,
+        event_id,
+        order_id,
+        cast(line_number as {{ dbt.type_int() }}) as line_number,
+        {{ json_extract_scalar('product_json', 'product_id') }} as product_id,
+
+        -- dimensions
+        lower(trim({{ json_extract_scalar('product_json', 'category') }})) as category,
+
+        -- measures: a line without a quantity is one item
+        {{ dbt.safe_cast(json_extract_scalar('product_json', 'price'), dbt.type_numeric()) }} as price,
+        coalesce(
+            {{ dbt.safe_cast(json_extract_scalar('product_json', 'quantity'), dbt.type_int()) }}, 1
+        ) as quantity
+    from order_lines
+)
+
+select * from final
