@@ -4,22 +4,22 @@
 with
 
 {% for raw_table in raw_audit_tables() %}
-counts_{{ raw_table }} as (
-    select
-        '{{ raw_table }}' as source_table,
-        (select count(*) from {{ source('raw', raw_table) }}) as raw_rows,
-        (select count(*) from {{ ref('stg_raw__' ~ raw_table) }}) as staged_rows,
-        (
-            select coalesce(sum(duplicate_rows), 0)
-            from {{ ref('stg_raw__removed_duplicates') }}
-            where source_table = '{{ raw_table }}'
-        ) as duplicate_rows,
-        (
-            select count(*)
-            from {{ ref('stg_raw__quarantined_rows') }}
-            where source_table = '{{ raw_table }}'
-        ) as quarantined_rows
-),
+    counts_{{ raw_table }} as (
+        select
+            '{{ raw_table }}' as source_table,
+            (select count(*) from {{ source('raw', raw_table) }}) as raw_rows,
+            (select count(*) from {{ ref('stg_raw__' ~ raw_table) }}) as staged_rows,
+            (
+                select coalesce(sum(duplicate_rows), 0)
+                from {{ ref('stg_raw__removed_duplicates') }}
+                where source_table = '{{ raw_table }}'
+            ) as duplicate_rows,
+            (
+                select count(*)
+                from {{ ref('stg_raw__quarantined_rows') }}
+                where source_table = '{{ raw_table }}'
+            ) as quarantined_rows
+    ),
 
 {% endfor %}
 all_counts as (

@@ -24,18 +24,26 @@ stitched_anonymous_ids as (
 ),
 
 person_sightings as (
-    select person_id, occurred_at as seen_at
+    select
+        person_id,
+        occurred_at as seen_at
     from events
     union all
-    select user_id as person_id, occurred_at as seen_at
+    select
+        user_id as person_id,
+        occurred_at as seen_at
     from identifies
     where occurred_at <= {{ as_of() }}
     union all
-    select user_id as person_id, occurred_at as seen_at
+    select
+        user_id as person_id,
+        occurred_at as seen_at
     from email_events
     where user_id is not null and occurred_at <= {{ as_of() }}
     union all
-    select user_id as person_id, created_at as seen_at
+    select
+        user_id as person_id,
+        created_at as seen_at
     from crm_contacts
     where user_id is not null and created_at <= {{ as_of() }}
 ),

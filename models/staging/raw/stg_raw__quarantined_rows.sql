@@ -6,15 +6,15 @@
 with
 
 {% for raw_table in raw_audit_tables() %}
-quarantined_{{ raw_table }} as (
-    select
-        '{{ raw_table }}' as source_table,
-        record_id,
-        quarantine_reason,
-        quarantine_detail
-    from {{ ref('base_raw__' ~ raw_table) }}
-    where quarantine_reason is not null
-),
+    quarantined_{{ raw_table }} as (
+        select
+            '{{ raw_table }}' as source_table,
+            record_id,
+            quarantine_reason,
+            quarantine_detail
+        from {{ ref('base_raw__' ~ raw_table) }}
+        where quarantine_reason is not null
+    ),
 
 {% endfor %}
 unioned as (

@@ -5,13 +5,13 @@
 with
 
 {% for raw_table in raw_audit_tables() %}
-duplicates_{{ raw_table }} as (
-    select
-        '{{ raw_table }}' as source_table,
-        record_id
-    from {{ ref('base_raw__' ~ raw_table) }}
-    where is_duplicate
-),
+    duplicates_{{ raw_table }} as (
+        select
+            '{{ raw_table }}' as source_table,
+            record_id
+        from {{ ref('base_raw__' ~ raw_table) }}
+        where is_duplicate
+    ),
 
 {% endfor %}
 unioned as (

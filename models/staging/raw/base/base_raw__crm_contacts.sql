@@ -53,7 +53,7 @@ ranked as (
         *,
         row_number() over (
             partition by contact_id, quarantine_reason is null
-            order by updated_at desc, user_id
+            order by updated_at desc, user_id asc
         ) as version_number
     from explained
 ),

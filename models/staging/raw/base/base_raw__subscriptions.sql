@@ -60,7 +60,7 @@ ranked as (
         *,
         row_number() over (
             partition by subscription_id, quarantine_reason is null
-            order by ended_at desc nulls last, started_at desc, status
+            order by ended_at desc nulls last, started_at desc, status asc
         ) as version_number
     from explained
 ),
