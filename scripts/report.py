@@ -1,0 +1,72 @@
+"""Print what a build produced: rows in raw, staged, removed as duplicates and quarantined per
+raw table, the quarantine reasons, and the identity summary. Reads the DuckDB file named by
+AUDIENCES_DUCKDB_PATH."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from raw_contract import RAW_TABLES
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "audiences.duckdb"
+
+
+def row_counts(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int, int]]:
+    rows = []
+    for table in RAW_TABLES:
+        raw_rows = connection.execute(f"select count(*) from raw.{table}").fetchone()[0]
+        staged_rows = connection.execute(
+            f"select count(*) from staging.stg_raw__{table}"
+        ).fetchone()[0]
+        duplicate_rows = connection.execute(
+            "select coalesce(sum(duplicate_rows), 0) from staging.stg_raw__removed_duplicates"
+            " where source_table = ?",
+            [table],
+        ).fetchone()[0]
+        quarantined_rows = connection.execute(
+            "select count(*) from staging.stg_raw__quarantined_rows where source_table = ?", [table]
+        ).fetchone()[0]
+        rows.append((table, raw_rows, staged_rows, int(duplicate_rows), quarantined_rows))
+    return rows
+
+
+def print_table(headers: list[str], rows: list[tuple[object, ...]]) -> None:
+    widths = [max(len(str(value)) for value in [header, *column]) for header, column in
+              zip(headers, zip(*rows, strict=True) if rows else [[]] * len(headers), strict=True)]
+    line = "  ".join(f"{header:<{width}}" for header, width in zip(headers, widths, strict=True))
+    print(line)
+    print("-" * len(line))
+    for row in rows:
+        print("  ".join(
+            f"{value:>{width},}" if isinstance(value, int) else f"{value!s:<{width}}"
+            for value, width in zip(row, widths, strict=True)
+        ))
+
+
+def main() -> None:
+    path = os.environ.get("AUDIENCES_DUCKDB_PATH", str(DEFAULT_PATH))
+    connection = duckdb.connect(path, read_only=True)
+    print(f"\nWarehouse: {path}\n")
+    print_table(["raw table", "raw", "staged", "duplicates", "quarantined"], row_counts(connection))
+    reasons = connection.execute(
+        "select source_table, quarantine_reason, count(*) from staging.stg_raw__quarantined_rows"
+        " group by all order by 1, 3 desc"
+    ).fetchall()
+    print("\nQuarantine reasons\n")
+    print_table(["raw table", "reason", "rows"], reasons)
+    persons = connection.execute(
+        "select count(*), count(*) filter (where is_anonymous),"
+        " count(*) filter (where stitched_anonymous_id_count > 1)"
+        " from intermediate.int_persons_identified"
+    ).fetchall()
+    print("\nPersons\n")
+    print_table(["persons", "anonymous", "with 2+ devices"], persons)
+
+
+if __name__ == "__main__":
+    main()

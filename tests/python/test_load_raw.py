@@ -1,0 +1,409 @@
+"""Tests for scripts/load_raw.py: formats, column checks, all-or-nothing loads, replacement."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+
+import load_raw
+from raw_contract import RAW_TABLES, column_names
+
+SCRIPT = Path(load_raw.__file__).resolve()
+
+Row = dict[str, Any]
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def make_row(table: str, index: int, **overrides: Any) -> Row:
+    """A row with every contract column filled with a plain string."""
+    row: Row = {name: f"{name}-{index}" for name in column_names(table)}
+    row.update(overrides)
+    return row
+
+
+def make_rows(table: str, count: int) -> list[Row]:
+    return [make_row(table, i) for i in range(count)]
+
+
+def write_csv(path: Path, rows: list[Row], columns: list[str] | None = None) -> Path:
+    columns = columns or list(rows[0])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row.get(name.strip().lower(), row.get(name)) for name in columns])
+    return path
+
+
+def write_jsonl(path: Path, rows: list[Row]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(row) + "\n" for row in rows)
+    if path.name.endswith(".gz"):
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text)
+    return path
+
+
+def write_parquet(path: Path, rows: list[Row]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    return path
+
+
+def run_loader(data_dir: Path, db_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AUDIENCES_DUCKDB_PATH": str(db_path)}
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), str(data_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=data_dir.parent if data_dir.parent.exists() else None,
+    )
+
+
+def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def count(db_path: Path, table: str) -> int:
+    return query(db_path, f"select count(*) from raw.{table}")[0][0]
+
+
+def columns_of(db_path: Path, table: str) -> list[str]:
+    return [row[0] for row in query(db_path, f"describe raw.{table}")]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "db" / "audiences.duckdb"
+
+
+# --- end to end --------------------------------------------------------------------------
+
+
+def test_loads_csv_parquet_jsonl_and_folder(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    nested = {"price": "19.90", "products": [{"product_id": "p1", "quantity": 2}]}
+    events = [make_row("events", i, properties=nested, context={"os": "iOS"}) for i in range(3)]
+    write_jsonl(data / "events.jsonl", events)
+    identifies = [make_row("identifies", 0, user_id="007"), make_row("identifies", 1)]
+    # Columns in another order, with odd case and spaces: still the contract's names.
+    header = [" Traits", "USER_ID", "anonymous_id", "received_at ", "occurred_at"]
+    write_csv(data / "identifies.csv", identifies, header)
+    write_parquet(data / "email_events.parquet", make_rows("email_events", 4))
+    write_parquet(data / "crm_accounts" / "part-0.parquet", make_rows("crm_accounts", 2))
+    write_parquet(data / "crm_accounts" / "part-1.parquet", make_rows("crm_accounts", 5))
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr
+    expected_counts = {"events": 3, "identifies": 2, "email_events": 4, "crm_accounts": 7}
+    for table, rows in expected_counts.items():
+        assert count(db_path, table) == rows
+        assert columns_of(db_path, table) == column_names(table)
+    assert query(db_path, "select user_id from raw.identifies order by user_id")[0][0] == "007"
+    checks = query(
+        db_path,
+        "select json_valid(properties), json_extract_string(properties, '$.price'),"
+        " json_extract_string(properties, '$.products[0].product_id'),"
+        " json_extract_string(context, '$.os'), typeof(properties)"
+        " from raw.events limit 1",
+    )[0]
+    assert checks == (True, "19.90", "p1", "iOS", "VARCHAR")
+    lines = result.stdout.splitlines()
+    assert any(
+        "raw.events" in line and "events.jsonl" in line and "3 rows" in line for line in lines
+    )
+    assert any("raw.crm_accounts" in line and "crm_accounts/" in line for line in lines)
+    assert any(
+        "raw.nps_responses" in line and "(not provided: created empty)" in line for line in lines
+    )
+
+
+def test_tables_not_provided_exist_empty_with_contract_columns(
+    tmp_path: Path, db_path: Path
+) -> None:
+    data = tmp_path / "exports"
+    write_csv(data / "events.csv", make_rows("events", 2))
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr
+    for table, columns in RAW_TABLES.items():
+        described = query(db_path, f"describe raw.{table}")
+        assert [row[0] for row in described] == [name for name, _ in columns]
+        if table != "events":
+            assert [row[1] for row in described] == [sql_type for _, sql_type in columns]
+            assert count(db_path, table) == 0
+
+
+def test_second_load_replaces_and_drops_tables_no_longer_provided(
+    tmp_path: Path, db_path: Path
+) -> None:
+    first = tmp_path / "first"
+    write_csv(first / "events.csv", make_rows("events", 5))
+    write_csv(first / "identifies.csv", make_rows("identifies", 3))
+    assert run_loader(first, db_path).returncode == 0
+    second = tmp_path / "second"
+    write_csv(second / "events.csv", make_rows("events", 2))
+
+    result = run_loader(second, db_path)
+
+    assert result.returncode == 0, result.stderr
+    assert count(db_path, "events") == 2
+    assert count(db_path, "identifies") == 0  # raw reflects the folder loaded last
+
+
+def test_missing_and_extra_columns_refused_and_database_unchanged(
+    tmp_path: Path, db_path: Path
+) -> None:
+    good = tmp_path / "good"
+    write_csv(good / "events.csv", make_rows("events", 4))
+    write_csv(good / "identifies.csv", make_rows("identifies", 2))
+    assert run_loader(good, db_path).returncode == 0
+    bad = tmp_path / "bad"
+    missing = [{k: v for k, v in row.items() if k != "context"} for row in make_rows("events", 1)]
+    write_csv(bad / "events.csv", missing)
+    extra = [{**row, "favourite_colour": "blue"} for row in make_rows("identifies", 1)]
+    write_jsonl(bad / "identifies.jsonl", extra)
+    write_parquet(bad / "email_events.parquet", make_rows("email_events", 9))  # a good one
+
+    result = run_loader(bad, db_path)
+
+    assert result.returncode != 0
+    assert "events.csv" in result.stderr
+    assert "missing columns: context" in result.stderr
+    assert "identifies.jsonl" in result.stderr
+    assert "unexpected columns: favourite_colour" in result.stderr
+    assert count(db_path, "events") == 4
+    assert count(db_path, "identifies") == 2
+    assert count(db_path, "email_events") == 0
+
+
+def test_refused_run_creates_no_database(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    write_csv(data / "events.csv", make_rows("events", 1), ["event_id", "event_name"])
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode != 0
+    assert "missing columns" in result.stderr
+    assert not db_path.exists()
+
+
+def test_two_sources_for_one_table_refused(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    write_csv(data / "events.csv", make_rows("events", 1))
+    write_parquet(data / "events.parquet", make_rows("events", 1))
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode != 0
+    assert "events.csv" in result.stderr
+    assert "events.parquet" in result.stderr
+    assert "2 sources" in result.stderr
+    assert not db_path.exists()
+
+
+def test_missing_dir_refused(tmp_path: Path, db_path: Path) -> None:
+    result = run_loader(tmp_path / "nowhere", db_path)
+
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr
+    assert not db_path.exists()
+
+
+def test_empty_dir_refused(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    data.mkdir()
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode != 0
+    assert "no file or folder named after a contract table" in result.stderr
+    assert not db_path.exists()
+
+
+def test_unmatched_files_warned_not_fatal(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    write_csv(data / "events.csv", make_rows("events", 1))
+    (data / "README.txt").write_text("notes")
+    write_csv(data / "orders.csv", [{"order_id": "1"}])
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "warning" in result.stderr
+    assert "README.txt" in result.stderr
+    assert "orders.csv" in result.stderr
+    assert count(db_path, "events") == 1
+
+
+def test_compressed_files_load(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    csv_path = write_csv(tmp_path / "plain.csv", make_rows("events", 3))
+    (data / "events.csv.gz").parent.mkdir(parents=True)
+    (data / "events.csv.gz").write_bytes(gzip.compress(csv_path.read_bytes()))
+    write_jsonl(data / "identifies.jsonl.gz", make_rows("identifies", 2))
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr
+    assert count(db_path, "events") == 3
+    assert count(db_path, "identifies") == 2
+
+
+def test_bad_row_during_load_rolls_back_everything(tmp_path: Path, db_path: Path) -> None:
+    good = tmp_path / "good"
+    write_csv(good / "events.csv", make_rows("events", 4))
+    assert run_loader(good, db_path).returncode == 0
+    bad = tmp_path / "bad"
+    write_csv(bad / "events.csv", make_rows("events", 2))  # written first, then rolled back
+    path = write_csv(bad / "identifies.csv", make_rows("identifies", 30_000))
+    with path.open("a") as handle:  # too many fields, past the rows the checks sample
+        handle.write("a,b,c,d,e,f,g,h,i,j,k,l\n")
+
+    result = run_loader(bad, db_path)
+
+    assert result.returncode != 0
+    assert "loading failed" in result.stderr
+    assert "unchanged" in result.stderr
+    assert count(db_path, "events") == 4
+    assert count(db_path, "identifies") == 0
+
+
+def test_csv_quoted_field_after_sniffed_sample(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    rows = make_rows("crm_accounts", 25_000)
+    rows.append(make_row("crm_accounts", 99_999, name="Acme, Inc.", account_id="000123"))
+    write_csv(data / "crm_accounts.csv", rows)
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr
+    got = query(db_path, "select name from raw.crm_accounts where account_id = '000123'")
+    assert got == [("Acme, Inc.",)]
+    assert count(db_path, "crm_accounts") == 25_001
+
+
+# --- functions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("events.csv", ("events", "csv")),
+        ("Events.CSV.GZ", ("events", "csv")),
+        ("identifies.jsonl.gz", ("identifies", "json")),
+        ("email_events.ndjson", ("email_events", "json")),
+        ("email_events.json", ("email_events", "json")),
+        ("crm_accounts.parquet", ("crm_accounts", "parquet")),
+        ("events.xlsx", ("events", None)),
+        ("README", ("readme", None)),
+    ],
+)
+def test_split_name(name: str, expected: tuple[str, str | None]) -> None:
+    assert load_raw.split_name(name) == expected
+
+
+def test_match_columns_ignores_order_case_and_spaces() -> None:
+    actual = [" Traits ", "received_at", "OCCURRED_AT", "user_id", "anonymous_id"]
+    spelling = load_raw.match_columns("identifies", "identifies.csv", actual)
+    assert spelling["traits"] == " Traits "
+    assert set(spelling) == set(column_names("identifies"))
+
+
+def test_match_columns_names_missing_and_unexpected() -> None:
+    actual = ["anonymous_id", "user_id", "occurred_at", "received_at", "trait_blob"]
+    with pytest.raises(load_raw.LoadError) as caught:
+        load_raw.match_columns("identifies", "identifies.csv", actual)
+    message = str(caught.value)
+    assert "identifies.csv" in message
+    assert "missing columns: traits" in message
+    assert "unexpected columns: trait_blob" in message
+
+
+def test_unsupported_and_mixed_formats_refused(tmp_path: Path) -> None:
+    write_csv(tmp_path / "crm_accounts" / "a.csv", make_rows("crm_accounts", 1))
+    write_parquet(tmp_path / "crm_accounts" / "b.parquet", make_rows("crm_accounts", 1))
+    (tmp_path / "events.xlsx").write_text("not really")
+
+    discovery = load_raw.discover(tmp_path)
+
+    assert discovery.sources == {}
+    assert any("mixes formats" in error for error in discovery.errors)
+    assert any("events.xlsx" in error for error in discovery.errors)
+
+
+def test_folder_skips_hidden_and_marker_files(tmp_path: Path) -> None:
+    folder = tmp_path / "crm_accounts"
+    write_parquet(folder / "part-0.parquet", make_rows("crm_accounts", 1))
+    (folder / "_SUCCESS").write_text("")
+    (folder / ".part-0.parquet.crc").write_text("")
+
+    discovery = load_raw.discover(tmp_path)
+
+    assert discovery.errors == []
+    assert discovery.sources["crm_accounts"].files == (folder / "part-0.parquet",)
+
+
+def test_parquet_struct_becomes_json_text_and_types_kept(tmp_path: Path) -> None:
+    rows = [make_row("events", 0, properties={"price": 19.9, "sku": "A"}, received_at=None)]
+    write_parquet(tmp_path / "events.parquet", rows)
+    discovery = load_raw.discover(tmp_path)
+    plans, errors = load_raw.plan_all(discovery, tmp_path)
+    assert errors == []
+    db = tmp_path / "x.duckdb"
+
+    counts = load_raw.load_all(db, plans)
+
+    assert counts["events"] == 1
+    got = query(db, "select typeof(properties), properties::json->>'sku' from raw.events")
+    assert got == [("VARCHAR", "A")]
+
+
+def test_empty_jsonl_file_loads_no_rows(tmp_path: Path) -> None:
+    (tmp_path / "nps_responses.jsonl").write_text("")
+    discovery = load_raw.discover(tmp_path)
+    plans, errors = load_raw.plan_all(discovery, tmp_path)
+    assert errors == []
+    db = tmp_path / "x.duckdb"
+
+    counts = load_raw.load_all(db, plans)
+
+    assert counts["nps_responses"] == 0
+    assert columns_of(db, "nps_responses") == column_names("nps_responses")
+
+
+def test_jsonl_non_object_record_refused(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "events.jsonl", make_rows("events", 1))
+    with path.open("a") as handle:
+        handle.write("[1, 2]\n")
+    discovery = load_raw.discover(tmp_path)
+
+    _, errors = load_raw.plan_all(discovery, tmp_path)
+
+    assert len(errors) == 1
+    assert "not JSON objects" in errors[0]
