@@ -1,0 +1,418 @@
+"""scripts/generate_data.py: the raw contract's tables, reproducibility, the time window, the
+flaw ledger and the business invariants of the generated data, at a small scale."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from generate_data import EVENT_NAMES, FLAW_TYPES  # noqa: E402
+from raw_contract import (  # noqa: E402
+    FLAW_LEDGER_COLUMNS,
+    FLAW_LEDGER_SCHEMA,
+    FLAW_LEDGER_TABLE,
+    RAW_TABLES,
+)
+
+SCRIPT = REPO_ROOT / "scripts" / "generate_data.py"
+END_DATE = "2026-03-15"
+END = f"timestamp '{END_DATE} 23:59:59'"
+WINDOW_START = "timestamp '2026-01-15 00:00:00'"  # 60 days ending on END_DATE
+SMALL = ["--persons", "300", "--days", "60", "--end-date", END_DATE]
+LEDGER = f"{FLAW_LEDGER_SCHEMA}.{FLAW_LEDGER_TABLE}"
+VOCABULARY = ", ".join(f"'{name}'" for name in EVENT_NAMES)
+ISO_UTC = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.000)?Z$"
+UTC = "cast(timezone('UTC', try_cast(occurred_at as timestamptz)) as timestamp)"
+
+
+def generate(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path))
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *SMALL, *args],
+        cwd=REPO_ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+
+
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(path), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def flawed_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("flawed") / "nested" / "audiences.duckdb"
+    generate(path, "--seed", "1", "--flaw-rate", "0.05")
+    return path
+
+
+@pytest.fixture(scope="module")
+def flawed(flawed_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    yield from connect(flawed_path)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = tmp_path_factory.mktemp("clean") / "audiences.duckdb"
+    generate(path, "--seed", "1", "--flaw-rate", "0")
+    yield from connect(path)
+
+
+def scalar(connection: duckdb.DuckDBPyConnection, sql: str) -> object:
+    return connection.execute(sql).fetchone()[0]
+
+
+def rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return connection.execute(sql).fetchall()
+
+
+def digests(path: Path) -> dict[str, str]:
+    """An md5 over every table's rows in a canonical order."""
+    connection = duckdb.connect(str(path), read_only=True)
+    tables = [f"raw.{table}" for table in RAW_TABLES] + [LEDGER]
+    try:
+        return {
+            table: scalar(connection, f"""
+                select md5(string_agg(cast(t as varchar), chr(10) order by cast(t as varchar)))
+                from {table} as t
+            """)
+            for table in tables
+        }
+    finally:
+        connection.close()
+
+
+# ------------------------------------------------------------------------------ shape
+
+
+def test_every_contract_table_has_exactly_the_contract_columns(
+    flawed: duckdb.DuckDBPyConnection,
+) -> None:
+    for table, columns in RAW_TABLES.items():
+        found = rows(flawed, f"""
+            select column_name, data_type from information_schema.columns
+            where table_schema = 'raw' and table_name = '{table}' order by ordinal_position
+        """)
+        assert found == columns, table
+        assert scalar(flawed, f"select count(*) from raw.{table}") > 0, table
+
+
+def test_the_flaw_ledger_exists(flawed: duckdb.DuckDBPyConnection) -> None:
+    found = rows(flawed, f"""
+        select column_name, data_type from information_schema.columns
+        where table_schema = '{FLAW_LEDGER_SCHEMA}' and table_name = '{FLAW_LEDGER_TABLE}'
+        order by ordinal_position
+    """)
+    assert found == FLAW_LEDGER_COLUMNS
+
+
+def test_the_summary_reports_rows_and_speed(tmp_path: Path) -> None:
+    result = generate(tmp_path / "summary.duckdb", "--persons", "100")
+    assert "raw.events" in result.stdout
+    assert "events/s" in result.stdout
+
+
+# ------------------------------------------------------------------------------ reproducibility
+
+
+def test_same_seed_gives_identical_data_and_another_seed_does_not(
+    flawed_path: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "again.duckdb"
+    generate(again, "--seed", "1", "--flaw-rate", "0.05")
+    other = tmp_path / "other.duckdb"
+    generate(other, "--seed", "2", "--flaw-rate", "0.05")
+    first = digests(flawed_path)
+    assert digests(again) == first
+    other_digests = digests(other)
+    for table in ("raw.events", "raw.identifies", "raw.email_events", "raw.crm_accounts"):
+        assert other_digests[table] != first[table], table
+
+
+# ------------------------------------------------------------------------------ time window
+
+
+def test_nothing_is_received_or_recorded_after_the_end_date(
+    flawed: duckdb.DuckDBPyConnection,
+) -> None:
+    for table, columns in RAW_TABLES.items():
+        for column, sql_type in columns:
+            # a running trial ends after the end date; every other instant is in the past
+            if sql_type in ("TIMESTAMP", "DATE") and column != "trial_ends_at":
+                latest = scalar(flawed, f"select max({column}) <= {END} from raw.{table}")
+                assert latest in (True, None), f"{table}.{column}"
+
+
+def test_clean_event_times_are_utc_iso_inside_the_window(
+    clean: duckdb.DuckDBPyConnection,
+) -> None:
+    outside = scalar(clean, f"""
+        select count(*) from raw.events
+        where not regexp_matches(occurred_at, '{ISO_UTC}')
+            or {UTC} < {WINDOW_START} or {UTC} > {END}
+            or {UTC} > received_at
+            or received_at > {UTC} + interval 1 hour
+    """)
+    assert outside == 0
+
+
+def test_flawed_event_times_stay_in_the_window_except_skewed_clocks(
+    flawed: duckdb.DuckDBPyConnection,
+) -> None:
+    outside = scalar(flawed, f"""
+        select count(*) from raw.events
+        where event_id not in (select record_id from {LEDGER} where flaw_type = 'future_clock')
+            and ({UTC} < {WINDOW_START} or {UTC} > {END} or {UTC} > received_at)
+    """)
+    assert outside == 0
+
+
+# ------------------------------------------------------------------------------ flaws
+
+
+def test_every_flaw_type_is_injected_and_recorded(flawed: duckdb.DuckDBPyConnection) -> None:
+    found = set(rows(flawed, f"select distinct source_table, flaw_type from {LEDGER}"))
+    expected = {("events", flaw) for flaw in FLAW_TYPES}
+    expected |= {("email_events", "redelivered"), ("email_events", "email_case_spaces")}
+    assert found == expected
+
+
+def test_each_row_has_at_most_one_flaw(flawed: duckdb.DuckDBPyConnection) -> None:
+    assert scalar(flawed, f"""
+        select count(*) from (
+            select source_table, record_id from {LEDGER} group by all having count(*) > 1
+        )
+    """) == 0
+
+
+PAYLOADS = {
+    "events": ("event_id", "event_name, anonymous_id, user_id, account_id, occurred_at,"
+                           " properties, context"),
+    "email_events": ("email_event_id", "user_id, email, campaign_id, event_type, occurred_at"),
+}
+
+
+@pytest.mark.parametrize("table", sorted(PAYLOADS))
+def test_redelivered_rows_appear_as_often_as_the_ledger_says(
+    flawed: duckdb.DuckDBPyConnection, table: str
+) -> None:
+    key, payload = PAYLOADS[table]
+    wrong = rows(flawed, f"""
+        with copies as (
+            select {key} as record_id, count(*) as copies,
+                count(distinct ({payload})) as payloads,
+                count(distinct received_at) as receipts
+            from raw.{table} group by 1
+        )
+        select flaws.record_id, flaws.detail, copies.copies, copies.payloads
+        from {LEDGER} as flaws
+        left join copies on copies.record_id = flaws.record_id
+        where flaws.source_table = '{table}' and flaws.flaw_type = 'redelivered'
+            and (cast(flaws.detail as integer) != copies.copies or copies.copies < 2
+                 or copies.payloads != 1 or copies.receipts != copies.copies)
+    """)
+    assert wrong == []
+    unrecorded = scalar(flawed, f"""
+        select count(*) from (select {key} from raw.{table} group by 1 having count(*) > 1)
+        where {key} not in (
+            select record_id from {LEDGER}
+            where source_table = '{table}' and flaw_type = 'redelivered'
+        )
+    """)
+    assert unrecorded == 0
+
+
+def flawed_events(connection: duckdb.DuckDBPyConnection, flaw: str, condition: str) -> list:
+    """Ledger rows of `flaw` on events whose (single) event row breaks `condition`."""
+    return rows(connection, f"""
+        select flaws.record_id, flaws.detail, events.event_name, events.occurred_at,
+            events.received_at, events.properties
+        from {LEDGER} as flaws
+        left join raw.events as events on events.event_id = flaws.record_id
+        where flaws.source_table = 'events' and flaws.flaw_type = '{flaw}'
+            and not coalesce({condition}, false)
+    """)
+
+
+@pytest.mark.parametrize(("flaw", "condition"), [
+    ("late", f"strftime({UTC}, '%Y-%m-%d %H:%M:%S') = flaws.detail"
+             f" and events.received_at >= {UTC} + interval 1 day"
+             f" and events.received_at <= {UTC} + interval 11 day"),
+    ("timezone_offset", f"strftime({UTC}, '%Y-%m-%d %H:%M:%S') = flaws.detail"
+                        " and regexp_matches(occurred_at, '[+-]\\d\\d:\\d\\d$')"),
+    ("future_clock", f"strftime({UTC}, '%Y-%m-%d %H:%M:%S') = flaws.detail"
+                     f" and {UTC} >= events.received_at + interval 3 hour"
+                     f" and {UTC} <= events.received_at + interval 31 day"),
+    ("name_variant", f"event_name != flaws.detail and flaws.detail in ({VOCABULARY})"
+                     " and lower(regexp_replace(trim(event_name), '[ _-]+', ' ', 'g'))"
+                     " = lower(flaws.detail)"),
+    ("number_as_string", "json_type(properties, '$.' || flaws.detail) = 'VARCHAR'"
+                         " and try_cast(json_extract_string(properties, '$.' || flaws.detail)"
+                         " as double) is not null"),
+    ("missing_identity", "events.anonymous_id is null and events.user_id is null"),
+    ("malformed_json", "not json_valid(properties) and length(properties) > 1"),
+    ("unknown_event_name", f"event_name = flaws.detail and event_name not in ({VOCABULARY})"),
+    ("negative_revenue", "event_name = 'Order Completed'"
+                         " and cast(json_extract_string(properties, '$.revenue') as double)"
+                         " = cast(flaws.detail as double)"
+                         " and cast(flaws.detail as double) < 0"),
+])
+def test_each_flaw_is_what_the_ledger_says(
+    flawed: duckdb.DuckDBPyConnection, flaw: str, condition: str
+) -> None:
+    assert scalar(flawed, f"select count(*) from {LEDGER} where flaw_type = '{flaw}'") > 0
+    assert flawed_events(flawed, flaw, condition) == []
+
+
+def test_email_case_and_spaces_flaws(flawed: duckdb.DuckDBPyConnection) -> None:
+    wrong = rows(flawed, f"""
+        select flaws.record_id, flaws.detail, emails.email
+        from {LEDGER} as flaws
+        left join raw.email_events as emails on emails.email_event_id = flaws.record_id
+        where flaws.flaw_type = 'email_case_spaces'
+            and not coalesce(emails.email != flaws.detail
+                             and lower(trim(emails.email)) = flaws.detail, false)
+    """)
+    assert wrong == []
+    assert scalar(flawed, f"""
+        select count(*) from raw.email_events
+        where email != lower(trim(email)) and email_event_id not in (
+            select record_id from {LEDGER} where flaw_type = 'email_case_spaces')
+    """) == 0
+
+
+def test_unflawed_rows_are_clean(flawed: duckdb.DuckDBPyConnection) -> None:
+    dirty = scalar(flawed, f"""
+        select count(*) from raw.events
+        where event_id not in (select record_id from {LEDGER} where source_table = 'events')
+            and (event_name not in ({VOCABULARY}) or not json_valid(properties)
+                 or coalesce(anonymous_id, user_id) is null
+                 or not regexp_matches(occurred_at, 'Z$'))
+    """)
+    assert dirty == 0
+
+
+def test_no_flaws_at_rate_zero(clean: duckdb.DuckDBPyConnection) -> None:
+    assert scalar(clean, f"select count(*) from {LEDGER}") == 0
+    assert scalar(clean, "select count(*) = count(distinct event_id) from raw.events")
+    assert scalar(clean, "select count(*) = count(distinct email_event_id) from raw.email_events")
+    assert scalar(clean, f"""
+        select count(*) from raw.events
+        where event_name not in ({VOCABULARY}) or not json_valid(properties)
+            or not json_valid(context) or coalesce(anonymous_id, user_id) is null
+            or cast(json_extract_string(properties, '$.revenue') as double) < 0
+            or json_type(properties, '$.price') = 'VARCHAR'
+    """) == 0
+    assert scalar(clean, "select count(*) from raw.email_events where email != lower(trim(email))"
+                  ) == 0
+
+
+# ------------------------------------------------------------------------------ business sense
+
+
+def test_the_funnel_narrows(clean: duckdb.DuckDBPyConnection) -> None:
+    counts = dict(rows(clean, "select event_name, count(*) from raw.events group by 1"))
+    assert (
+        counts["Product Viewed"] > counts["Product Added"] > counts["Checkout Started"]
+        > counts["Order Completed"] > counts.get("Order Refunded", 0)
+    )
+    for name in EVENT_NAMES:  # ~30 orders at this scale: a refund is not certain
+        assert counts.get(name, 0) > 0 or name == "Order Refunded", name
+
+
+def test_order_revenue_is_the_sum_of_its_products(flawed: duckdb.DuckDBPyConnection) -> None:
+    wrong = rows(flawed, """
+        with orders as materialized (
+            -- materialized: DuckDB may otherwise run the extraction before the json_valid filter
+            select distinct event_id, properties
+            from raw.events
+            where event_name = 'Order Completed' and json_valid(properties)
+        ),
+        lines as (
+            select
+                event_id,
+                cast(json_extract_string(properties, '$.revenue') as double) as revenue,
+                unnest(from_json(json_extract(properties, '$.products'),
+                                 '[{"price": "DOUBLE", "quantity": "INTEGER"}]')) as line
+            from orders
+        )
+        select event_id, any_value(revenue), sum(line.price * line.quantity)
+        from lines
+        group by event_id
+        having abs(any_value(revenue) - sum(line.price * line.quantity)) > 0.005
+    """)
+    assert wrong == []
+    incomplete = []
+    for (properties,) in rows(flawed, "select properties from raw.events"
+                              " where event_name = 'Order Completed'"):
+        try:
+            order = json.loads(properties)
+        except json.JSONDecodeError:
+            continue  # a malformed_json flaw, checked elsewhere
+        if order.get("order_id") is None or not order.get("products"):
+            incomplete.append(properties)
+    assert incomplete == []
+
+
+def test_refunds_are_positive_and_refer_to_orders(clean: duckdb.DuckDBPyConnection) -> None:
+    assert scalar(clean, """
+        select count(*) from raw.events as refunds
+        where event_name = 'Order Refunded' and (
+            cast(json_extract_string(properties, '$.revenue') as double) <= 0
+            or json_extract_string(properties, '$.order_id') not in (
+                select json_extract_string(properties, '$.order_id') from raw.events
+                where event_name = 'Order Completed'
+            )
+        )
+    """) == 0
+
+
+def test_identity_stitching_material(clean: duckdb.DuckDBPyConnection) -> None:
+    assert scalar(clean, """
+        select count(*) from raw.events where user_id is null and anonymous_id is not null
+    """) > 0
+    assert scalar(clean, """
+        select count(*) from raw.identifies where anonymous_id is not null and user_id is not null
+            and json_extract_string(traits, '$.email') is not null
+    """) > 0
+    assert scalar(clean, """
+        select count(*) from (
+            select user_id from raw.identifies where anonymous_id is not null
+            group by 1 having count(distinct anonymous_id) >= 2
+        )
+    """) > 0
+    assert scalar(clean, """
+        select count(*) from raw.identifies where not json_valid(traits)
+            or json_type(traits, '$.marketing_opt_in') not in ('BOOLEAN', null)
+    """) == 0
+
+
+def test_b2b_tables_hang_together(clean: duckdb.DuckDBPyConnection) -> None:
+    assert scalar(clean, """
+        select count(*) from raw.crm_accounts where not regexp_matches(employee_count, '^\\d+$')
+    """) == 0
+    assert scalar(clean, """
+        select count(*) from (select account_id from raw.crm_accounts group by 1
+                              having count(*) >= 2)
+    """) > 0
+    assert scalar(clean, """
+        select count(*) from raw.events where account_id is not null
+            and account_id not in (select account_id from raw.crm_accounts)
+    """) == 0
+    statuses = {row[0] for row in rows(clean, "select distinct status from raw.subscriptions")}
+    assert {"trialing", "active", "canceled"} <= statuses
+    assert scalar(clean, "select count(*) from raw.nps_responses where account_id is null") > 0
+    assert scalar(clean, "select count(*) from raw.nps_responses where score not between 0 and 10"
+                  ) == 0
+    kinds = rows(clean, "select distinct request_type from raw.privacy_requests order by 1")
+    assert kinds == [("delete",), ("opt_out",)]
