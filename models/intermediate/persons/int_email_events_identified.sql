@@ -1,0 +1,39 @@
+{#- Email events up to as_of with the person they belong to: their user_id, or, when the ESP
+    sent none, the person whose email it is (the smallest person_id when several share it).
+    Events matching nobody keep a null person_id. -#}
+
+with
+
+email_events as (
+    select * from {{ ref('stg_raw__email_events') }}
+),
+
+profiles as (
+    select * from {{ ref('int_person_profiles_resolved') }}
+),
+
+persons_by_email as (
+    select
+        email,
+        min(user_id) as person_id
+    from profiles
+    where email is not null
+    group by email
+),
+
+final as (
+    select
+        email_events.email_event_id,
+        coalesce(email_events.user_id, persons_by_email.person_id) as person_id,
+        email_events.email,
+        email_events.campaign_id,
+        email_events.event_type,
+        email_events.occurred_at
+    from email_events
+    left join persons_by_email
+        on email_events.user_id is null
+            and email_events.email = persons_by_email.email
+    where email_events.occurred_at <= {{ as_of() }}
+)
+
+select * from final

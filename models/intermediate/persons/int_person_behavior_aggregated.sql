@@ -1,0 +1,157 @@
+{#- Per person, from their events up to as_of: windowed views, cart adds, shares and reviews,
+    sign-up, most frequent viewed category and top interests, preferred device, hour and day
+    of week, active days, and the raw engagement score. -#}
+
+with
+
+events as (
+    select * from {{ ref('int_events_identified') }}
+),
+
+engagement_weights as (
+    select * from {{ ref('engagement_event_weights') }}
+),
+
+counts as (
+    select
+        person_id,
+        {% for days in [7, 30, 90] %}
+            sum(case when event_name = 'Product Viewed' and {{ in_last_days('occurred_at', days) }} then 1 else 0 end)
+                as product_views_{{ days }}d,
+            sum(case when event_name = 'Product Added' and {{ in_last_days('occurred_at', days) }} then 1 else 0 end)
+                as cart_adds_{{ days }}d,
+        {% endfor %}
+        sum(case when event_name = 'Product Shared' and {{ in_last_days('occurred_at', 90) }} then 1 else 0 end)
+            as shares_90d,
+        sum(case when event_name = 'Product Reviewed' and {{ in_last_days('occurred_at', 90) }} then 1 else 0 end)
+            as reviews_90d,
+        min(case when event_name = 'Signed Up' then occurred_at end) as signed_up_at,
+        count(distinct case when {{ in_last_days('occurred_at', 30) }} then cast(occurred_at as date) end)
+            as active_days_30d
+    from events
+    group by person_id
+),
+
+viewed_categories as (
+    select
+        person_id,
+        category,
+        count(*) as views,
+        max(occurred_at) as last_viewed_at
+    from events
+    where event_name = 'Product Viewed' and category is not null
+    group by person_id, category
+),
+
+ranked_viewed_categories as (
+    select
+        *,
+        {{ most_frequent_rank('person_id', 'category', 'views', 'last_viewed_at') }} as category_rank
+    from viewed_categories
+),
+
+interests as (
+    select
+        person_id,
+        max(case when category_rank = 1 then category end) as most_frequent_category_viewed,
+        max(case when category_rank = 2 then category end) as second_interest,
+        max(case when category_rank = 3 then category end) as third_interest
+    from ranked_viewed_categories
+    where category_rank <= 3
+    group by person_id
+),
+
+{% for trait, expression in [
+    ('device', 'device_type'),
+    ('hour', hour_of_day('occurred_at')),
+    ('day_of_week', iso_day_of_week('occurred_at')),
+] %}
+    {{ trait }}_counts as (
+        select
+            person_id,
+            {{ expression }} as {{ trait }}_value,
+            count(*) as events,
+            max(occurred_at) as last_seen_at
+        from events
+        where {{ expression }} is not null
+        group by person_id, {{ expression }}
+    ),
+
+    preferred_{{ trait }}s as (
+        select
+            person_id,
+            {{ trait }}_value as preferred_{{ trait }}
+        from (
+            select
+                *,
+                {{ most_frequent_rank('person_id', trait ~ '_value', 'events', 'last_seen_at') }} as value_rank
+            from {{ trait }}_counts
+        ) as ranked
+        where value_rank = 1
+    ),
+
+{% endfor %}
+aged_events as (
+    select
+        person_id,
+        event_name,
+        {{ days_between('occurred_at', as_of()) }} as event_age_days
+    from events
+),
+
+weighted_events as (
+    select
+        aged_events.person_id,
+        coalesce(engagement_weights.weight, 0)
+        * power(0.5, 1.0 * aged_events.event_age_days / {{ var('engagement_half_life_days') }})
+            as decayed_weight
+    from aged_events
+    left join engagement_weights
+        on aged_events.event_name = engagement_weights.event_name
+),
+
+engagement as (
+    select
+        person_id,
+        round(sum(decayed_weight), 6) as engagement_raw_score
+    from weighted_events
+    group by person_id
+),
+
+final as (
+    select
+        counts.person_id,
+        counts.product_views_7d,
+        counts.product_views_30d,
+        counts.product_views_90d,
+        counts.cart_adds_7d,
+        counts.cart_adds_30d,
+        counts.cart_adds_90d,
+        counts.shares_90d,
+        counts.reviews_90d,
+        counts.signed_up_at,
+        counts.active_days_30d,
+        interests.most_frequent_category_viewed,
+        {{ dbt.concat([
+            'interests.most_frequent_category_viewed',
+            "coalesce(" ~ dbt.concat(["', '", 'interests.second_interest']) ~ ", '')",
+            "coalesce(" ~ dbt.concat(["', '", 'interests.third_interest']) ~ ", '')",
+        ]) }} as top_interests,
+        preferred_devices.preferred_device,
+        preferred_hours.preferred_hour as preferred_hour_of_day,
+        preferred_day_of_weeks.preferred_day_of_week,
+        engagement.engagement_raw_score
+    from counts
+    left join interests
+        on counts.person_id = interests.person_id
+    left join preferred_devices
+        on counts.person_id = preferred_devices.person_id
+    left join preferred_hours
+        on counts.person_id = preferred_hours.person_id
+    left join preferred_day_of_weeks
+        on counts.person_id = preferred_day_of_weeks.person_id
+    left join engagement
+        on counts.person_id = engagement.person_id
+)
+
+select * from final

@@ -1,0 +1,114 @@
+{#- Per person: email engagement in the last 30 days and consent (the spec's emailable rule:
+    an email, opt-in not false, and no unsubscribe, complaint, bounce or opt-out request after
+    the latest opt-in). -#}
+
+with
+
+email_events as (
+    select * from {{ ref('int_email_events_identified') }}
+),
+
+profiles as (
+    select * from {{ ref('int_person_profiles_resolved') }}
+),
+
+privacy_requests as (
+    select * from {{ ref('stg_raw__privacy_requests') }}
+),
+
+engagement as (
+    select
+        person_id,
+        sum(case when event_type = 'opened' and {{ in_last_days('occurred_at', 30) }} then 1 else 0 end)
+            as email_opens_30d,
+        sum(case when event_type = 'clicked' and {{ in_last_days('occurred_at', 30) }} then 1 else 0 end)
+            as email_clicks_30d,
+        max(case when event_type = 'opened' then occurred_at end) as last_email_open_at,
+        max(case when event_type in ('unsubscribed', 'complained', 'bounced') then occurred_at end)
+            as last_email_suppression_at
+    from email_events
+    where person_id is not null
+    group by person_id
+),
+
+opt_outs_by_user as (
+    select
+        profiles.user_id,
+        privacy_requests.requested_at
+    from profiles
+    inner join privacy_requests
+        on profiles.user_id = privacy_requests.user_id
+    where privacy_requests.request_type = 'opt_out'
+        and privacy_requests.requested_at <= {{ as_of() }}
+),
+
+opt_outs_by_email as (
+    select
+        profiles.user_id,
+        privacy_requests.requested_at
+    from profiles
+    inner join privacy_requests
+        on profiles.email = privacy_requests.email
+    where privacy_requests.request_type = 'opt_out'
+        and privacy_requests.requested_at <= {{ as_of() }}
+),
+
+latest_opt_outs as (
+    select
+        user_id,
+        max(requested_at) as last_opt_out_at
+    from (
+        select * from opt_outs_by_user
+        union all
+        select * from opt_outs_by_email
+    ) as opt_outs
+    group by user_id
+),
+
+suppressions as (
+    select
+        profiles.user_id as person_id,
+        profiles.email,
+        profiles.marketing_opt_in,
+        profiles.latest_opt_in_at,
+        case
+            when engagement.last_email_suppression_at is null then latest_opt_outs.last_opt_out_at
+            when latest_opt_outs.last_opt_out_at is null then engagement.last_email_suppression_at
+            when engagement.last_email_suppression_at > latest_opt_outs.last_opt_out_at
+                then engagement.last_email_suppression_at
+            else latest_opt_outs.last_opt_out_at
+        end as last_suppressed_at
+    from profiles
+    left join engagement
+        on profiles.user_id = engagement.person_id
+    left join latest_opt_outs
+        on profiles.user_id = latest_opt_outs.user_id
+),
+
+consents as (
+    select
+        person_id,
+        last_suppressed_at,
+        email is not null
+        and coalesce(marketing_opt_in, true)
+        and (
+            last_suppressed_at is null
+            or (latest_opt_in_at is not null and last_suppressed_at <= latest_opt_in_at)
+        ) as is_emailable
+    from suppressions
+),
+
+final as (
+    select
+        coalesce(consents.person_id, engagement.person_id) as person_id,
+        coalesce(engagement.email_opens_30d, 0) as email_opens_30d,
+        coalesce(engagement.email_clicks_30d, 0) as email_clicks_30d,
+        engagement.last_email_open_at,
+        consents.last_suppressed_at,
+        coalesce(consents.is_emailable, false) as is_emailable
+    from consents
+    full outer join engagement
+        on consents.person_id = engagement.person_id
+)
+
+select * from final

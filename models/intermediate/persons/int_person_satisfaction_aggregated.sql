@@ -1,0 +1,63 @@
+{#- Per person, up to as_of: the newest NPS answer, tickets opened in the last 30 days and the
+    mean CSAT of their tickets. -#}
+
+with
+
+nps_responses as (
+    select * from {{ ref('stg_raw__nps_responses') }}
+),
+
+support_tickets as (
+    select * from {{ ref('stg_raw__support_tickets') }}
+),
+
+ranked_nps_responses as (
+    select
+        user_id as person_id,
+        score,
+        nps_category,
+        row_number() over (partition by user_id order by responded_at desc, response_id desc) as recency_rank
+    from nps_responses
+    where responded_at <= {{ as_of() }}
+),
+
+latest_nps as (
+    select
+        person_id,
+        score as latest_nps_score,
+        nps_category as latest_nps_category
+    from ranked_nps_responses
+    where recency_rank = 1
+),
+
+tickets as (
+    select
+        user_id as person_id,
+        sum(case when {{ in_last_days('opened_at', 30) }} then 1 else 0 end) as tickets_30d,
+        avg(csat_score) as avg_csat
+    from support_tickets
+    where user_id is not null and opened_at <= {{ as_of() }}
+    group by user_id
+),
+
+people as (
+    select person_id from latest_nps
+    union
+    select person_id from tickets
+),
+
+final as (
+    select
+        people.person_id,
+        latest_nps.latest_nps_score,
+        latest_nps.latest_nps_category,
+        coalesce(tickets.tickets_30d, 0) as tickets_30d,
+        tickets.avg_csat
+    from people
+    left join latest_nps
+        on people.person_id = latest_nps.person_id
+    left join tickets
+        on people.person_id = tickets.person_id
+)
+
+select * from final

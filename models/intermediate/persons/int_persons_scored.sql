@@ -1,0 +1,128 @@
+{#- Per person: RFM quintile scores and segment (buyers only), usage tier and engagement score
+    (../shared/spec/audiences.md, "Scores"). Equal values always get equal scores. -#}
+
+with
+
+all_persons as (
+    select * from {{ ref('int_persons_identified') }}
+),
+
+deleted_persons as (
+    select * from {{ ref('int_persons_deleted') }}
+),
+
+commerce as (
+    select * from {{ ref('int_person_commerce_aggregated') }}
+),
+
+behavior as (
+    select * from {{ ref('int_person_behavior_aggregated') }}
+),
+
+rfm_segments as (
+    select * from {{ ref('rfm_segments') }}
+),
+
+persons as (
+    select all_persons.person_id
+    from all_persons
+    left join deleted_persons
+        on all_persons.person_id = deleted_persons.person_id
+    where deleted_persons.person_id is null
+),
+
+buyers as (
+    select
+        person_id,
+        {{ days_between('last_order_at', as_of()) }} as recency_days,
+        orders_count,
+        lifetime_revenue
+    from commerce
+    where orders_count > 0
+        and person_id in (select persons.person_id from persons)
+),
+
+rfm_scores as (
+    select
+        person_id,
+        recency_days,
+        cast(ceil(5 * cume_dist() over (order by recency_days desc)) as {{ dbt.type_int() }})
+            as rfm_recency_score,
+        cast(ceil(5 * cume_dist() over (order by orders_count)) as {{ dbt.type_int() }})
+            as rfm_frequency_score,
+        cast(ceil(5 * cume_dist() over (order by lifetime_revenue)) as {{ dbt.type_int() }})
+            as rfm_monetary_score
+    from buyers
+),
+
+rfm_segmented as (
+    select
+        rfm_scores.*,
+        cast(ceil((rfm_scores.rfm_frequency_score + rfm_scores.rfm_monetary_score) / 2.0) as {{ dbt.type_int() }})
+            as rfm_fm_score
+    from rfm_scores
+),
+
+rfm as (
+    select
+        rfm_segmented.*,
+        rfm_segments.rfm_segment
+    from rfm_segmented
+    left join rfm_segments
+        on rfm_segmented.rfm_recency_score = rfm_segments.rfm_recency_score
+            and rfm_segmented.rfm_fm_score = rfm_segments.rfm_fm_score
+),
+
+active_persons as (
+    select
+        person_id,
+        percent_rank() over (order by active_days_30d) as activity_percent_rank
+    from behavior
+    where active_days_30d > 0
+        and person_id in (select persons.person_id from persons)
+),
+
+engagement as (
+    select
+        persons.person_id,
+        coalesce(behavior.active_days_30d, 0) as active_days_30d,
+        coalesce(behavior.engagement_raw_score, 0) as engagement_raw_score
+    from persons
+    left join behavior
+        on persons.person_id = behavior.person_id
+),
+
+engagement_ranked as (
+    select
+        *,
+        cast(round(100 * percent_rank() over (order by engagement_raw_score)) as {{ dbt.type_int() }})
+            as engagement_score
+    from engagement
+),
+
+final as (
+    select
+        engagement_ranked.person_id,
+        rfm.recency_days,
+        rfm.rfm_recency_score,
+        rfm.rfm_frequency_score,
+        rfm.rfm_monetary_score,
+        rfm.rfm_fm_score,
+        rfm.rfm_segment,
+        engagement_ranked.active_days_30d,
+        case
+            when active_persons.activity_percent_rank >= 0.8 then 'heavy'
+            when active_persons.activity_percent_rank >= 0.4 then 'medium'
+            when active_persons.activity_percent_rank is not null then 'light'
+            else 'none'
+        end as usage_tier,
+        engagement_ranked.engagement_raw_score,
+        engagement_ranked.engagement_score
+    from engagement_ranked
+    left join rfm
+        on engagement_ranked.person_id = rfm.person_id
+    left join active_persons
+        on engagement_ranked.person_id = active_persons.person_id
+)
+
+select * from final

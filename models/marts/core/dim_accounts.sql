@@ -1,0 +1,254 @@
+{#- One row per B2B account as of as_of; the column definitions are in _core__models.yml. -#}
+
+with
+
+crm_accounts as (
+    select * from {{ ref('stg_raw__crm_accounts') }}
+),
+
+crm_contacts as (
+    select * from {{ ref('stg_raw__crm_contacts') }}
+),
+
+subscriptions as (
+    select * from {{ ref('stg_raw__subscriptions') }}
+),
+
+usage_daily as (
+    select * from {{ ref('stg_raw__product_usage_daily') }}
+),
+
+email_events as (
+    select * from {{ ref('stg_raw__email_events') }}
+),
+
+support_tickets as (
+    select * from {{ ref('stg_raw__support_tickets') }}
+),
+
+nps_responses as (
+    select * from {{ ref('stg_raw__nps_responses') }}
+),
+
+activity as (
+    select * from {{ ref('int_account_activity_aggregated') }}
+),
+
+decision_maker_keywords as (
+    select * from {{ ref('decision_maker_title_keywords') }}
+),
+
+accounts as (
+    select * from crm_accounts
+    where created_at <= {{ as_of() }}
+),
+
+subscription_facts as (
+    select
+        account_id,
+        max(started_at) as last_subscription_started_at,
+        max(case when status = 'trialing' then 1 else 0 end) as has_trialing_subscription
+    from subscriptions
+    where account_id is not null and started_at <= {{ as_of() }}
+    group by account_id
+),
+
+usage_this_month as (
+    select
+        account_id,
+        sum(usage_units) as usage_this_month
+    from usage_daily
+    where usage_date >= cast({{ dbt.date_trunc('month', as_of()) }} as date)
+        and usage_date <= cast({{ as_of() }} as date)
+    group by account_id
+),
+
+account_people as (
+    select distinct
+        account_id,
+        user_id,
+        email
+    from crm_contacts
+    where account_id is not null
+),
+
+opens_30d as (
+    select distinct
+        email_events.email_event_id,
+        account_people.account_id
+    from email_events
+    inner join account_people
+        on email_events.user_id = account_people.user_id
+            or email_events.email = account_people.email
+    where email_events.event_type = 'opened'
+        and {{ in_last_days('email_events.occurred_at', 30) }}
+),
+
+contact_opens as (
+    select
+        account_id,
+        count(*) as contact_email_opens_30d
+    from opens_30d
+    group by account_id
+),
+
+tickets as (
+    select
+        account_id,
+        sum(case when {{ in_last_days('opened_at', 30) }} then 1 else 0 end) as tickets_30d,
+        avg(csat_score) as avg_csat
+    from support_tickets
+    where account_id is not null and opened_at <= {{ as_of() }}
+    group by account_id
+),
+
+ranked_nps as (
+    select
+        account_id,
+        score,
+        nps_category,
+        row_number() over (partition by account_id order by responded_at desc, response_id desc) as recency_rank
+    from nps_responses
+    where account_id is not null and responded_at <= {{ as_of() }}
+),
+
+normalized_titles as (
+    select
+        contact_id,
+        account_id,
+        email,
+        {{ dbt.concat(["' '", regexp_replace_all('lower(job_title)', '[^a-z]', ' '), "' '"]) }} as title_words
+    from crm_contacts
+    where account_id is not null and job_title is not null
+),
+
+decision_makers as (
+    select distinct
+        normalized_titles.contact_id,
+        normalized_titles.account_id,
+        normalized_titles.email
+    from normalized_titles
+    inner join decision_maker_keywords
+        on normalized_titles.title_words like {{ dbt.concat(["'% '", 'decision_maker_keywords.keyword', "' %'"]) }}
+),
+
+decision_maker_lists as (
+    select
+        account_id,
+        count(*) as decision_maker_count,
+        {{ dbt.listagg('email', "', '", 'order by email') }} as decision_maker_emails
+    from decision_makers
+    group by account_id
+),
+
+joined as (
+    select
+        accounts.*,
+        accounts.customer_since <= {{ as_of() }}
+        and not coalesce(accounts.churned_at <= {{ as_of() }}, false) as is_paying,
+        subscription_facts.last_subscription_started_at,
+        coalesce(subscription_facts.has_trialing_subscription, 0) = 1 as has_trialing_subscription,
+        coalesce(usage_this_month.usage_this_month, 0) as usage_this_month,
+        activity.users_count,
+        activity.active_users_7d,
+        activity.active_users_30d,
+        activity.active_users_prev_30d,
+        activity.pricing_page_views_14d,
+        activity.pricing_page_views_30d,
+        activity.demo_requests_14d,
+        activity.last_demo_requested_at,
+        activity.trial_started_at,
+        activity.sign_ins_14d,
+        activity.last_sign_in_at,
+        activity.last_checkout_started_at,
+        activity.ad_clicks_30d,
+        activity.features_used_30d,
+        activity.usage_breadth,
+        contact_opens.contact_email_opens_30d,
+        tickets.tickets_30d,
+        tickets.avg_csat,
+        ranked_nps.score as latest_nps_score,
+        ranked_nps.nps_category as latest_nps_category,
+        decision_maker_lists.decision_maker_count,
+        decision_maker_lists.decision_maker_emails
+    from accounts
+    left join subscription_facts
+        on accounts.account_id = subscription_facts.account_id
+    left join usage_this_month
+        on accounts.account_id = usage_this_month.account_id
+    left join activity
+        on accounts.account_id = activity.account_id
+    left join contact_opens
+        on accounts.account_id = contact_opens.account_id
+    left join tickets
+        on accounts.account_id = tickets.account_id
+    left join ranked_nps
+        on accounts.account_id = ranked_nps.account_id
+            and ranked_nps.recency_rank = 1
+    left join decision_maker_lists
+        on accounts.account_id = decision_maker_lists.account_id
+),
+
+final as (
+    select
+        account_id,
+        account_name,
+        domain,
+        industry,
+        cast(employee_count as {{ dbt.type_int() }}) as employee_count,
+        case
+            when employee_count is null then null
+            when employee_count <= 10 then '1-10'
+            when employee_count <= 50 then '11-50'
+            when employee_count <= 200 then '51-200'
+            when employee_count <= 500 then '201-500'
+            when employee_count <= 1000 then '501-1000'
+            else '1001+'
+        end as employee_band,
+        country,
+        plan,
+        cast(seat_limit as {{ dbt.type_int() }}) as seat_limit,
+        cast(monthly_usage_limit as double) as monthly_usage_limit,
+        cast(mrr as double) as mrr,
+        created_at,
+        customer_since,
+        churned_at,
+        coalesce(is_paying, false) as is_paying,
+        case
+            when coalesce(is_paying, false) then 'paying'
+            when churned_at <= {{ as_of() }} then 'churned'
+            when trial_started_at is not null or has_trialing_subscription or plan = 'trial' then 'trial'
+            else 'freemium'
+        end as account_status,
+        cast(coalesce(users_count, 0) as {{ dbt.type_int() }}) as users_count,
+        cast(coalesce(active_users_7d, 0) as {{ dbt.type_int() }}) as active_users_7d,
+        cast(coalesce(active_users_30d, 0) as {{ dbt.type_int() }}) as active_users_30d,
+        cast(coalesce(active_users_prev_30d, 0) as {{ dbt.type_int() }}) as active_users_prev_30d,
+        cast(coalesce(active_users_30d, 0) as {{ dbt.type_int() }}) as seats_used,
+        cast(1.0 * coalesce(active_users_30d, 0) / nullif(seat_limit, 0) as double) as seat_utilization,
+        cast(usage_this_month as double) as usage_this_month,
+        cast(usage_this_month / nullif(monthly_usage_limit, 0) as double) as usage_ratio_this_month,
+        cast(coalesce(pricing_page_views_14d, 0) as {{ dbt.type_int() }}) as pricing_page_views_14d,
+        cast(coalesce(pricing_page_views_30d, 0) as {{ dbt.type_int() }}) as pricing_page_views_30d,
+        cast(coalesce(demo_requests_14d, 0) as {{ dbt.type_int() }}) as demo_requests_14d,
+        last_demo_requested_at,
+        trial_started_at,
+        cast(coalesce(sign_ins_14d, 0) as {{ dbt.type_int() }}) as sign_ins_14d,
+        last_sign_in_at,
+        last_checkout_started_at,
+        last_subscription_started_at,
+        cast(coalesce(ad_clicks_30d, 0) as {{ dbt.type_int() }}) as ad_clicks_30d,
+        cast(coalesce(features_used_30d, 0) as {{ dbt.type_int() }}) as features_used_30d,
+        cast(coalesce(usage_breadth, 0) as double) as usage_breadth,
+        cast(coalesce(contact_email_opens_30d, 0) as {{ dbt.type_int() }}) as contact_email_opens_30d,
+        cast(coalesce(tickets_30d, 0) as {{ dbt.type_int() }}) as tickets_30d,
+        cast(avg_csat as double) as avg_csat,
+        cast(latest_nps_score as {{ dbt.type_int() }}) as latest_nps_score,
+        latest_nps_category,
+        cast(coalesce(decision_maker_count, 0) as {{ dbt.type_int() }}) as decision_maker_count,
+        decision_maker_emails,
+        {{ as_of() }} as as_of
+    from joined
+)
+
+select * from final
