@@ -71,6 +71,7 @@ suppressions as (
         profiles.email,
         profiles.marketing_opt_in,
         profiles.latest_opt_in_at,
+        latest_opt_outs.last_opt_out_at,
         case
             when engagement.last_email_suppression_at is null then latest_opt_outs.last_opt_out_at
             when latest_opt_outs.last_opt_out_at is null then engagement.last_email_suppression_at
@@ -89,6 +90,8 @@ consents as (
     select
         person_id,
         last_suppressed_at,
+        last_opt_out_at is not null
+        and (latest_opt_in_at is null or last_opt_out_at > latest_opt_in_at) as has_privacy_opt_out,
         email is not null
         and coalesce(marketing_opt_in, true)
         and (
@@ -105,7 +108,8 @@ final as (
         coalesce(engagement.email_clicks_30d, 0) as email_clicks_30d,
         engagement.last_email_open_at,
         consents.last_suppressed_at,
-        coalesce(consents.is_emailable, false) as is_emailable
+        coalesce(consents.is_emailable, false) as is_emailable,
+        coalesce(consents.has_privacy_opt_out, false) as has_privacy_opt_out
     from consents
     full outer join engagement
         on consents.person_id = engagement.person_id
