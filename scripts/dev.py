@@ -91,7 +91,7 @@ def test_job(args: argparse.Namespace) -> None:
     env = dbt_env(duckdb_path)
     run([venv_bin("ruff"), "check", "scripts", "tests"], env)
     generate_and_build(duckdb_path, TEST_PERSONS, TEST_SEED, TEST_END_DATE)
-    run([venv_bin("sqlfluff"), "lint", "models", "tests/staging", "analyses"], env)
+    run([venv_bin("sqlfluff"), "lint", "models", "tests", "analyses"], env)
     env["AUDIENCES_TEST_WAREHOUSE"] = str(duckdb_path)
     env["AUDIENCES_TEST_END_DATE"] = TEST_END_DATE
     run([venv_bin("python"), "-m", "pytest", "-q", "tests/python", *args.pytest_args], env)
