@@ -36,15 +36,17 @@ def warehouse_end_date() -> str:
 
 
 @pytest.fixture(scope="session")
-def warehouse(
-    tmp_path_factory: pytest.TempPathFactory, warehouse_end_date: str
-) -> Iterator[duckdb.DuckDBPyConnection]:
+def warehouse_path(tmp_path_factory: pytest.TempPathFactory, warehouse_end_date: str) -> Path:
     given = os.environ.get("AUDIENCES_TEST_WAREHOUSE")
     if given:
-        path = Path(given)
-    else:
-        path = tmp_path_factory.mktemp("warehouse") / "audiences.duckdb"
-        build_warehouse(path, warehouse_end_date)
-    connection = duckdb.connect(str(path), read_only=True)
+        return Path(given)
+    path = tmp_path_factory.mktemp("warehouse") / "audiences.duckdb"
+    build_warehouse(path, warehouse_end_date)
+    return path
+
+
+@pytest.fixture(scope="session")
+def warehouse(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(warehouse_path), read_only=True)
     yield connection
     connection.close()
