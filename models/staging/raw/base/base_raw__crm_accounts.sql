@@ -59,21 +59,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by account_id, quarantine_reason is null
-            order by updated_at desc, mrr desc
-        ) as version_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and version_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'account_id', 'updated_at desc, mrr desc') }}
 
 select * from final

@@ -48,21 +48,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by contact_id, quarantine_reason is null
-            order by updated_at desc, user_id asc
-        ) as version_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and version_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'contact_id', 'updated_at desc, user_id asc') }}
 
 select * from final

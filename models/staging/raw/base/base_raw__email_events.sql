@@ -55,21 +55,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by email_event_id, quarantine_reason is null
-            order by received_at, raw_occurred_at
-        ) as delivery_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and delivery_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'email_event_id', 'received_at, raw_occurred_at') }}
 
 select * from final

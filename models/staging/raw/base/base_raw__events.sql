@@ -76,6 +76,7 @@ extracted as (
 classified as (
     select
         *,
+        event_id as record_id,
         case
             when event_id is null then 'missing_event_id'
             when anonymous_id is null and user_id is null then 'missing_identity'
@@ -103,22 +104,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by event_id, quarantine_reason is null
-            order by received_at, raw_occurred_at, raw_properties
-        ) as delivery_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        event_id as record_id,
-        quarantine_reason is null and delivery_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'event_id', 'received_at, raw_occurred_at, raw_properties') }}
 
 select * from final

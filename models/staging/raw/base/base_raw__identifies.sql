@@ -55,21 +55,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by record_id, quarantine_reason is null
-            order by received_at
-        ) as delivery_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and delivery_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'record_id', 'received_at') }}
 
 select * from final

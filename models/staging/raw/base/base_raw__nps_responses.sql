@@ -47,21 +47,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by response_id, quarantine_reason is null
-            order by responded_at
-        ) as delivery_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and delivery_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'response_id', 'responded_at') }}
 
 select * from final

@@ -46,21 +46,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by request_id, quarantine_reason is null
-            order by requested_at
-        ) as delivery_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and delivery_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'request_id', 'requested_at') }}
 
 select * from final

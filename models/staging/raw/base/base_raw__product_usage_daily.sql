@@ -47,21 +47,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by account_id, usage_date, quarantine_reason is null
-            order by usage_units desc
-        ) as version_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and version_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'account_id, usage_date', 'usage_units desc') }}
 
 select * from final

@@ -55,21 +55,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by subscription_id, quarantine_reason is null
-            order by ended_at desc nulls last, started_at desc, status asc
-        ) as version_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and version_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'subscription_id', 'ended_at desc nulls last, started_at desc, status asc') }}
 
 select * from final

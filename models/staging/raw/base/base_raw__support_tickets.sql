@@ -54,21 +54,6 @@ explained as (
     from classified
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by ticket_id, quarantine_reason is null
-            order by closed_at desc nulls last, opened_at desc
-        ) as version_number
-    from explained
-),
-
-final as (
-    select
-        *,
-        quarantine_reason is null and version_number > 1 as is_duplicate
-    from ranked
-)
+{{ flag_duplicates('explained', 'ticket_id', 'closed_at desc nulls last, opened_at desc') }}
 
 select * from final
