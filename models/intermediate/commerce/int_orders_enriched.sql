@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- One row per order up to as_of: the earliest `Order Completed` of each order_id (an event
     without order_id is its own order), with its person, revenue, and whether it was
     deal-seeking (a coupon, or a promotion click of the person shortly before). -#}

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Each anonymous id ever seen together with a user id (on an identify or on one event, up to
     as_of) belongs to the earliest such user; ties on time go to the smallest user_id. The link
     is retroactive: all the anonymous id's events, before and after the sign-in, count for the

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- One row per person as of as_of: every known user_id (from events, identifies, email events
     and CRM contacts), and every anonymous id never linked to a user as `anon:<anonymous_id>`. -#}
 

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Email events up to as_of with the person they belong to: their user_id, or, when the ESP
     sent none, the person whose email it is (the smallest person_id when several share it).
     Events matching nobody keep a null person_id. -#}

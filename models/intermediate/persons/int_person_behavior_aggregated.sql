@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Per person, from their events up to as_of: windowed views, cart adds, shares and reviews,
     sign-up, most frequent viewed category and top interests, preferred device, hour and day
     of week, active days, and the raw engagement score. -#}

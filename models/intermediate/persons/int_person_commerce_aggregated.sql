@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Per buyer, up to as_of: orders, revenue net of refunds, windowed order counts, favorite
     purchased category, deal seeking, and the BTYD summary (the `lifetimes` package's
     definitions with a one-day period). -#}

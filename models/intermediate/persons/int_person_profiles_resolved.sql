@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- One row per known user as of as_of: the newest non-null value of every identify trait (a
     later identify without a key erases nothing), the email with its fallbacks (identify, then
     CRM contact, then the user's own email events), and the latest opt-in. -#}

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#- Every raw email event row, typed, with its quarantine reason and redelivery flag. -#}
 
 with
