@@ -32,9 +32,10 @@ final as (
         email_events.event_type,
         email_events.occurred_at
     from email_events
+    -- a plain equality join (coalesce above prefers the event's own user_id): a join condition
+    -- on user_id being null turned this into a nested loop at 10M events
     left join persons_by_email
-        on email_events.user_id is null
-            and email_events.email = persons_by_email.email
+        on email_events.email = persons_by_email.email
     where email_events.occurred_at <= {{ as_of() }}
 )
 

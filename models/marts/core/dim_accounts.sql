@@ -72,16 +72,36 @@ account_people as (
     where account_id is not null
 ),
 
-opens_30d as (
-    select distinct
-        email_events.email_event_id,
+recent_opens as (
+    select * from email_events
+    where event_type = 'opened'
+        and {{ in_last_days('occurred_at', 30) }}
+),
+
+opens_by_contact_user as (
+    select
+        recent_opens.email_event_id,
         account_people.account_id
-    from email_events
+    from recent_opens
     inner join account_people
-        on email_events.user_id = account_people.user_id
-            or email_events.email = account_people.email
-    where email_events.event_type = 'opened'
-        and {{ in_last_days('email_events.occurred_at', 30) }}
+        on recent_opens.user_id = account_people.user_id
+),
+
+opens_by_contact_email as (
+    select
+        recent_opens.email_event_id,
+        account_people.account_id
+    from recent_opens
+    inner join account_people
+        on recent_opens.email = account_people.email
+),
+
+-- two equality joins and a union rather than one join on `user_id = ... or email = ...`,
+-- which engines run as a nested loop
+opens_30d as (
+    select * from opens_by_contact_user
+    union
+    select * from opens_by_contact_email
 ),
 
 contact_opens as (
