@@ -39,8 +39,8 @@
     {%- set next_year = dbt.dateadd('year', years_since ~ ' + 1', date_expression) -%}
     case
         when cast({{ this_year }} as date) >= cast({{ as_of() }} as date)
-            then {{ days_between(this_year, as_of()) }}
-        else {{ days_between(next_year, as_of()) }}
+            then {{ days_between(as_of(), this_year) }}
+        else {{ days_between(as_of(), next_year) }}
     end
 {%- endmacro %}
 

@@ -1,0 +1,401 @@
+"""Staging rules of the README ("Staging: what happens to bad input"), re-implemented in pandas.
+
+Each `stage_<table>` returns the usable rows, one per key, typed; quarantined rows and
+duplicates are dropped (the reference needs only what downstream models read).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tests.reference.parsing import (
+    clean_email,
+    clean_text,
+    event_name_key,
+    numbers,
+    parse_json_objects,
+    parse_number_column,
+    parse_timestamp,
+    texts,
+    to_bool,
+    to_number,
+    to_text,
+)
+from tests.reference.vars import ReferenceVars
+
+EMAIL_EVENT_TYPES = {
+    "sent",
+    "delivered",
+    "opened",
+    "clicked",
+    "bounced",
+    "unsubscribed",
+    "complained",
+}
+PLANS = {"free", "trial", "starter", "pro", "enterprise"}
+SUBSCRIPTION_STATUSES = {"trialing", "active", "past_due", "canceled"}
+REQUEST_TYPES = {"delete", "opt_out"}
+TRAITS = [
+    "email",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "country",
+    "region",
+    "city",
+    "postal_code",
+    "language",
+    "job_title",
+    "marketing_opt_in",
+]
+
+
+def _first_reason(rules: list[tuple[str, np.ndarray]], n: int) -> pd.Series:
+    """The first failing rule per row (None when usable)."""
+    reason = np.full(n, None, dtype=object)
+    for name, failing in rules:
+        take = np.asarray(failing, dtype=bool) & pd.isna(reason)
+        reason[take] = name
+    return pd.Series(reason)
+
+
+def _keep_first(
+    df: pd.DataFrame, key: str, order: list[str], ascending: list[bool]
+) -> pd.DataFrame:
+    ordered = df.assign(_row=np.arange(len(df))).sort_values(
+        [*order, "_row"], ascending=[*ascending, True], kind="mergesort"
+    )
+    return ordered.drop_duplicates(key, keep="first").drop(columns="_row")
+
+
+def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> pd.DataFrame:
+    """Usable events, the first received copy of each event_id; typed properties and context."""
+    raw = raw.reset_index(drop=True)
+    n = len(raw)
+    event_id = clean_text(raw["event_id"])
+    anonymous_id = clean_text(raw["anonymous_id"])
+    user_id = clean_text(raw["user_id"])
+    occurred_at = parse_timestamp(raw["occurred_at"])
+    received_at = parse_timestamp(raw["received_at"])
+    properties, bad_properties = parse_json_objects(raw["properties"])
+    context, bad_context = parse_json_objects(raw["context"])
+    alias_map = dict(zip(aliases["event_name_key"], aliases["canonical_event_name"], strict=True))
+    event_name = event_name_key(raw["event_name"]).map(alias_map)
+    revenue = numbers(properties, "revenue")
+    price = numbers(properties, "price")
+    tolerance = pd.Timedelta(minutes=v.future_timestamp_tolerance_minutes)
+    reason = _first_reason(
+        [
+            ("missing_event_id", event_id.isna().to_numpy()),
+            ("missing_identity", (user_id.isna() & anonymous_id.isna()).to_numpy()),
+            ("unparseable_timestamp", (occurred_at.isna() | received_at.isna()).to_numpy()),
+            ("future_timestamp", (occurred_at > received_at + tolerance).to_numpy()),
+            ("malformed_json", bad_properties | bad_context),
+            ("unknown_event_name", event_name.isna().to_numpy()),
+            ("negative_amount", ((revenue < 0) | (price < 0)).to_numpy()),
+        ],
+        n,
+    )
+    quantity = numbers(properties, "quantity")
+    df = pd.DataFrame(
+        {
+            "event_id": event_id,
+            "event_name": event_name,
+            "anonymous_id": anonymous_id,
+            "user_id": user_id,
+            "account_id": clean_text(raw["account_id"]),
+            "occurred_at": occurred_at,
+            "received_at": received_at,
+            "category": pd.Series(
+                [c.lower() if c is not None else None for c in texts(properties, "category")],
+                dtype=object,
+            ),
+            "price": price,
+            "quantity": quantity,
+            "revenue": revenue,
+            "order_id": texts(properties, "order_id"),
+            "coupon": texts(properties, "coupon"),
+            "page_path": texts(properties, "page_path"),
+            "feature": texts(properties, "feature"),
+            "products": [p.get("products") for p in properties],
+            "device_type": texts(context, "device_type"),
+            "_reason": reason,
+        }
+    )
+    usable = df[df["_reason"].isna()].drop(columns="_reason")
+    return _keep_first(usable, "event_id", ["received_at"], [True]).reset_index(drop=True)
+
+
+def order_items(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per product line of each Order Completed: event_id, category, quantity."""
+    orders = events[events["event_name"] == "Order Completed"]
+    rows: list[tuple[str, str | None, float]] = []
+    for event_id, products in zip(orders["event_id"], orders["products"], strict=True):
+        if not isinstance(products, list):
+            continue
+        for line in products:
+            if not isinstance(line, dict):
+                continue
+            category = to_text(line.get("category"))
+            quantity = to_number(line.get("quantity"))
+            rows.append(
+                (
+                    event_id,
+                    category.lower() if category is not None else None,
+                    1.0 if quantity is None else quantity,
+                )
+            )
+    return pd.DataFrame(rows, columns=["event_id", "category", "quantity"])
+
+
+def stage_identifies(raw: pd.DataFrame, v: ReferenceVars) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    user_id = clean_text(raw["user_id"])
+    anonymous_id = clean_text(raw["anonymous_id"])
+    occurred_at = parse_timestamp(raw["occurred_at"])
+    received_at = parse_timestamp(raw["received_at"])
+    traits, bad_traits = parse_json_objects(raw["traits"])
+    tolerance = pd.Timedelta(minutes=v.future_timestamp_tolerance_minutes)
+    reason = _first_reason(
+        [
+            ("missing_identity", user_id.isna().to_numpy()),
+            ("unparseable_timestamp", (occurred_at.isna() | received_at.isna()).to_numpy()),
+            ("future_timestamp", (occurred_at > received_at + tolerance).to_numpy()),
+            ("malformed_json", bad_traits),
+        ],
+        len(raw),
+    )
+    df = pd.DataFrame(
+        {
+            "user_id": user_id,
+            "anonymous_id": anonymous_id,
+            "occurred_at": occurred_at,
+            "received_at": received_at,
+            "traits_text": raw["traits"].astype(object),
+        }
+    )
+    for trait in TRAITS:
+        if trait == "marketing_opt_in":
+            df[trait] = pd.Series([to_bool(t.get(trait)) for t in traits], dtype=object)
+        else:
+            df[trait] = texts(traits, trait)
+    df["email"] = clean_email(df["email"])
+    df = df[reason.isna().to_numpy()]
+    # a redelivery repeats user, anonymous id, time and traits
+    redelivery_key = ["user_id", "anonymous_id", "occurred_at", "traits_text"]
+    return df.drop_duplicates(redelivery_key).reset_index(drop=True)
+
+
+def stage_email_events(raw: pd.DataFrame, v: ReferenceVars) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    email_event_id = clean_text(raw["email_event_id"])
+    user_id = clean_text(raw["user_id"])
+    email = clean_email(raw["email"])
+    event_type = clean_email(raw["event_type"])
+    occurred_at = parse_timestamp(raw["occurred_at"])
+    received_at = parse_timestamp(raw["received_at"])
+    tolerance = pd.Timedelta(minutes=v.future_timestamp_tolerance_minutes)
+    reason = _first_reason(
+        [
+            ("missing_key", email_event_id.isna().to_numpy()),
+            ("missing_identity", (user_id.isna() & email.isna()).to_numpy()),
+            ("unparseable_timestamp", (occurred_at.isna() | received_at.isna()).to_numpy()),
+            ("future_timestamp", (occurred_at > received_at + tolerance).to_numpy()),
+            ("unknown_event_type", (~event_type.isin(EMAIL_EVENT_TYPES)).to_numpy()),
+        ],
+        len(raw),
+    )
+    df = pd.DataFrame(
+        {
+            "email_event_id": email_event_id,
+            "user_id": user_id,
+            "email": email,
+            "event_type": event_type,
+            "occurred_at": occurred_at,
+            "received_at": received_at,
+        }
+    )[reason.isna().to_numpy()]
+    return _keep_first(df, "email_event_id", ["received_at"], [True]).reset_index(drop=True)
+
+
+def stage_crm_accounts(raw: pd.DataFrame) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    account_id = clean_text(raw["account_id"])
+    employee_count, bad_employees = parse_number_column(raw["employee_count"])
+    seat_limit, bad_seats = parse_number_column(raw["seat_limit"])
+    usage_limit, bad_usage = parse_number_column(raw["monthly_usage_limit"])
+    mrr, bad_mrr = parse_number_column(raw["mrr"])
+    plan = clean_email(raw["plan"])
+    updated_at = parse_timestamp(raw["updated_at"])
+    reason = _first_reason(
+        [
+            ("missing_key", account_id.isna().to_numpy()),
+            ("unparseable_number", bad_employees | bad_seats | bad_usage | bad_mrr),
+            ("unknown_plan", (plan.notna() & ~plan.isin(PLANS)).to_numpy()),
+            ("negative_amount", (mrr < 0).to_numpy()),
+        ],
+        len(raw),
+    )
+    df = pd.DataFrame(
+        {
+            "account_id": account_id,
+            "account_name": clean_text(raw["name"]),
+            "domain": clean_text(raw["domain"]),
+            "industry": clean_text(raw["industry"]),
+            "employee_count": employee_count.round().astype("Int64"),
+            "country": clean_text(raw["country"]),
+            "plan": plan,
+            "seat_limit": seat_limit.round().astype("Int64"),
+            "monthly_usage_limit": usage_limit,
+            "mrr": mrr,
+            "created_at": parse_timestamp(raw["created_at"]),
+            "customer_since": parse_timestamp(raw["customer_since"]),
+            "churned_at": parse_timestamp(raw["churned_at"]),
+            "updated_at": updated_at,
+        }
+    )[reason.isna().to_numpy()]
+    return _keep_first(df, "account_id", ["updated_at"], [False]).reset_index(drop=True)
+
+
+def stage_crm_contacts(raw: pd.DataFrame) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    contact_id = clean_text(raw["contact_id"])
+    df = pd.DataFrame(
+        {
+            "contact_id": contact_id,
+            "user_id": clean_text(raw["user_id"]),
+            "account_id": clean_text(raw["account_id"]),
+            "email": clean_email(raw["email"]),
+            "job_title": clean_text(raw["job_title"]),
+            "created_at": parse_timestamp(raw["created_at"]),
+            "updated_at": parse_timestamp(raw["updated_at"]),
+        }
+    )[contact_id.notna().to_numpy()]
+    return _keep_first(df, "contact_id", ["updated_at"], [False]).reset_index(drop=True)
+
+
+def stage_subscriptions(raw: pd.DataFrame) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    subscription_id = clean_text(raw["subscription_id"])
+    status = clean_email(raw["status"])
+    plan = clean_email(raw["plan"])
+    mrr, bad_mrr = parse_number_column(raw["mrr"])
+    started_at = parse_timestamp(raw["started_at"])
+    reason = _first_reason(
+        [
+            ("missing_key", subscription_id.isna().to_numpy()),
+            ("unparseable_number", bad_mrr),
+            ("unknown_plan", (plan.notna() & ~plan.isin(PLANS)).to_numpy()),
+            ("unknown_status", (~status.isin(SUBSCRIPTION_STATUSES)).to_numpy()),
+            ("negative_amount", (mrr < 0).to_numpy()),
+        ],
+        len(raw),
+    )
+    df = pd.DataFrame(
+        {
+            "subscription_id": subscription_id,
+            "account_id": clean_text(raw["account_id"]),
+            "status": status,
+            "started_at": started_at,
+        }
+    )[reason.isna().to_numpy()]
+    return _keep_first(df, "subscription_id", ["started_at"], [False]).reset_index(drop=True)
+
+
+def stage_product_usage_daily(raw: pd.DataFrame) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    account_id = clean_text(raw["account_id"])
+    units, bad_units = parse_number_column(raw["usage_units"])
+    usage_date = parse_timestamp(raw["usage_date"]).dt.normalize()
+    reason = _first_reason(
+        [
+            ("missing_key", (account_id.isna() | usage_date.isna()).to_numpy()),
+            ("unparseable_number", bad_units),
+            ("negative_amount", (units < 0).to_numpy()),
+        ],
+        len(raw),
+    )
+    df = pd.DataFrame({"account_id": account_id, "usage_date": usage_date, "usage_units": units})
+    df = df[reason.isna().to_numpy()]
+    return df.groupby(["account_id", "usage_date"], as_index=False)["usage_units"].max()
+
+
+def stage_support_tickets(raw: pd.DataFrame) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    ticket_id = clean_text(raw["ticket_id"])
+    csat, bad_csat = parse_number_column(raw["csat_score"])
+    opened_at = parse_timestamp(raw["opened_at"])
+    reason = _first_reason(
+        [
+            ("missing_key", ticket_id.isna().to_numpy()),
+            ("unparseable_timestamp", opened_at.isna().to_numpy()),
+            ("unparseable_number", bad_csat),
+            ("out_of_range_score", ((csat < 1) | (csat > 5)).to_numpy()),
+        ],
+        len(raw),
+    )
+    df = pd.DataFrame(
+        {
+            "ticket_id": ticket_id,
+            "account_id": clean_text(raw["account_id"]),
+            "user_id": clean_text(raw["user_id"]),
+            "opened_at": opened_at,
+            "closed_at": parse_timestamp(raw["closed_at"]),
+            "csat_score": csat,
+        }
+    )[reason.isna().to_numpy()]
+    return _keep_first(df, "ticket_id", ["opened_at"], [False]).reset_index(drop=True)
+
+
+def stage_nps_responses(raw: pd.DataFrame) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    response_id = clean_text(raw["response_id"])
+    score, bad_score = parse_number_column(raw["score"])
+    responded_at = parse_timestamp(raw["responded_at"])
+    reason = _first_reason(
+        [
+            ("missing_key", response_id.isna().to_numpy()),
+            ("unparseable_timestamp", responded_at.isna().to_numpy()),
+            ("unparseable_number", bad_score),
+            ("out_of_range_score", (score.isna() | (score < 0) | (score > 10)).to_numpy()),
+        ],
+        len(raw),
+    )
+    df = pd.DataFrame(
+        {
+            "response_id": response_id,
+            "user_id": clean_text(raw["user_id"]),
+            "account_id": clean_text(raw["account_id"]),
+            "score": score,
+            "responded_at": responded_at,
+        }
+    )[reason.isna().to_numpy()]
+    return _keep_first(df, "response_id", ["responded_at"], [False]).reset_index(drop=True)
+
+
+def stage_privacy_requests(raw: pd.DataFrame) -> pd.DataFrame:
+    raw = raw.reset_index(drop=True)
+    request_id = clean_text(raw["request_id"])
+    request_type = clean_email(raw["request_type"])
+    user_id = clean_text(raw["user_id"])
+    email = clean_email(raw["email"])
+    reason = _first_reason(
+        [
+            ("missing_key", request_id.isna().to_numpy()),
+            ("missing_identity", (user_id.isna() & email.isna()).to_numpy()),
+            ("unknown_request_type", (~request_type.isin(REQUEST_TYPES)).to_numpy()),
+        ],
+        len(raw),
+    )
+    df = pd.DataFrame(
+        {
+            "request_id": request_id,
+            "user_id": user_id,
+            "email": email,
+            "request_type": request_type,
+            "requested_at": parse_timestamp(raw["requested_at"]),
+        }
+    )[reason.isna().to_numpy()]
+    return df.drop_duplicates("request_id").reset_index(drop=True)
