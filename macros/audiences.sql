@@ -1,0 +1,103 @@
+{#- Every audience table, with the kind of member it holds. fct_audience_memberships and the
+    audience reports read this list; a new audience is added here and to the audience_catalog
+    seed. -#}
+{% macro audience_models() -%}
+    {{ return([
+        {'name': 'new_customers', 'member_type': 'person'},
+        {'name': 'window_shoppers', 'member_type': 'person'},
+        {'name': 'cart_abandoners', 'member_type': 'person'},
+        {'name': 'category_enthusiasts', 'member_type': 'person'},
+        {'name': 'top_spenders', 'member_type': 'person'},
+        {'name': 'product_sharers', 'member_type': 'person'},
+        {'name': 'dormant_shoppers', 'member_type': 'person'},
+        {'name': 'shoe_lovers', 'member_type': 'person'},
+        {'name': 'high_value_prospects', 'member_type': 'account'},
+        {'name': 'unengaged_prospects', 'member_type': 'account'},
+        {'name': 'onboarding_customers', 'member_type': 'account'},
+        {'name': 'upgrade_candidates', 'member_type': 'account'},
+        {'name': 'churn_risk_accounts', 'member_type': 'account'},
+        {'name': 'product_champions', 'member_type': 'person'},
+    ]) }}
+{%- endmacro %}
+
+{#- Define a person audience from other audiences and from traits, without writing its SQL:
+
+        {{ compose_person_audience(
+            audience_name='shoe_lovers',
+            include_audiences=['category_enthusiasts'],
+            exclude_audiences=['cart_abandoners'],
+            trait_condition="favorite_category_purchased = 'shoes' and orders_30d = 0",
+            facts=['favorite_category_purchased', 'email_opens_30d', 'last_order_at'],
+        ) }}
+
+    Members are the persons of dim_persons in every include audience (all persons when the list
+    is empty), in no exclude audience, meeting trait_condition (SQL on dim_persons columns), and
+    without a privacy opt-out. The table carries what every audience table carries: person_id,
+    is_emailable, email (only when emailable), the facts, the catalog row of audience_name and
+    as_of. -#}
+{% macro compose_person_audience(audience_name, include_audiences=[], exclude_audiences=[], trait_condition='true', facts=[]) %}
+
+with
+
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+),
+
+{% for included in include_audiences %}
+    included_{{ included }} as (
+        select person_id from {{ ref('aud_' ~ included) }}
+    ),
+
+{% endfor %}
+{% for excluded in exclude_audiences %}
+    excluded_{{ excluded }} as (
+        select person_id from {{ ref('aud_' ~ excluded) }}
+    ),
+
+{% endfor %}
+members as (
+    select persons.*
+    from persons
+    {% for included in include_audiences %}
+        inner join included_{{ included }}
+            on persons.person_id = included_{{ included }}.person_id
+    {% endfor %}
+    {% for excluded in exclude_audiences %}
+        left join excluded_{{ excluded }}
+            on persons.person_id = excluded_{{ excluded }}.person_id
+    {% endfor %}
+    where not persons.has_privacy_opt_out
+        and ({{ trait_condition }})
+        {% for excluded in exclude_audiences %}
+            and excluded_{{ excluded }}.person_id is null
+        {% endfor %}
+),
+
+catalog_entry as (
+    select * from audience_catalog
+    where audience_name = '{{ audience_name }}'
+),
+
+final as (
+    select
+        members.person_id,
+        members.is_emailable,
+        case when members.is_emailable then members.email end as email,
+        {% for fact in facts %}
+            members.{{ fact }},
+        {% endfor %}
+        catalog_entry.audience_name,
+        catalog_entry.recommended_campaign,
+        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ as_of() }} as as_of
+    from members
+    cross join catalog_entry
+)
+
+select * from final
+
+{% endmacro %}

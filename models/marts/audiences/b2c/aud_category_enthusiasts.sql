@@ -1,0 +1,44 @@
+{#- Persons with at least `category_enthusiast_min_orders` orders and at least
+    `category_enthusiast_min_share` of their purchased quantity in their favorite category,
+    which the table carries, without a privacy opt-out. The rule and its choices are in
+    _b2c__models.yml. -#}
+
+with
+
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+),
+
+members as (
+    select * from persons
+    where not has_privacy_opt_out
+        and orders_count >= {{ var('category_enthusiast_min_orders') }}
+        and favorite_category_quantity_share >= {{ var('category_enthusiast_min_share') }}
+),
+
+catalog_entry as (
+    select * from audience_catalog
+    where audience_name = 'category_enthusiasts'
+),
+
+final as (
+    select
+        members.person_id,
+        members.is_emailable,
+        case when members.is_emailable then members.email end as email,
+        members.orders_count,
+        members.favorite_category_purchased as enthusiast_category,
+        members.favorite_category_quantity_share,
+        catalog_entry.audience_name,
+        catalog_entry.recommended_campaign,
+        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ as_of() }} as as_of
+    from members
+    cross join catalog_entry
+)
+
+select * from final

@@ -1,0 +1,46 @@
+{#- Buyers whose last order is more than `dormant_min_days` and at most `dormant_max_days` days
+    before as_of (as_of - max days <= last_order_at < as_of - min days), without a privacy
+    opt-out. The rule and its choices are in _b2c__models.yml. -#}
+
+with
+
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+),
+
+members as (
+    select * from persons
+    where not has_privacy_opt_out
+        and orders_count >= 1
+        and last_order_at >= {{ dbt.dateadd('day', -1 * var('dormant_max_days'), as_of()) }}
+        and last_order_at < {{ dbt.dateadd('day', -1 * var('dormant_min_days'), as_of()) }}
+),
+
+catalog_entry as (
+    select * from audience_catalog
+    where audience_name = 'dormant_shoppers'
+),
+
+final as (
+    select
+        members.person_id,
+        members.is_emailable,
+        case when members.is_emailable then members.email end as email,
+        members.orders_count,
+        members.last_order_at,
+        cast(
+            {{ days_between('members.last_order_at', as_of()) }} as {{ dbt.type_int() }}
+        ) as days_since_last_order,
+        catalog_entry.audience_name,
+        catalog_entry.recommended_campaign,
+        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ as_of() }} as as_of
+    from members
+    cross join catalog_entry
+)
+
+select * from final

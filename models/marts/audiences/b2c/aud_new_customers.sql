@@ -1,0 +1,41 @@
+{#- Persons who signed up in the last `new_customer_days` days and never completed an order,
+    without a privacy opt-out. The rule and its choices are in _b2c__models.yml. -#}
+
+with
+
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+),
+
+members as (
+    select * from persons
+    where not has_privacy_opt_out
+        and {{ in_last_days('signed_up_at', var('new_customer_days')) }}
+        and orders_count = 0
+),
+
+catalog_entry as (
+    select * from audience_catalog
+    where audience_name = 'new_customers'
+),
+
+final as (
+    select
+        members.person_id,
+        members.is_emailable,
+        case when members.is_emailable then members.email end as email,
+        members.signed_up_at,
+        members.orders_count,
+        catalog_entry.audience_name,
+        catalog_entry.recommended_campaign,
+        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ as_of() }} as as_of
+    from members
+    cross join catalog_entry
+)
+
+select * from final
