@@ -1,6 +1,6 @@
 """Print what a build produced: rows in raw, staged, removed as duplicates and quarantined per
-raw table, the quarantine reasons, and the identity summary. Reads the DuckDB file named by
-AUDIENCES_DUCKDB_PATH."""
+raw table, the quarantine reasons, the identity summary and the audience sizes. Reads the DuckDB
+file named by AUDIENCES_DUCKDB_PATH."""
 
 from __future__ import annotations
 
@@ -66,6 +66,16 @@ def main() -> None:
     ).fetchall()
     print("\nPersons\n")
     print_table(["persons", "anonymous", "with 2+ devices"], persons)
+    sizes = connection.execute(
+        "select audience_name, member_type, members, emailable_members, base_size,"
+        " round(100 * share_of_base, 1), case when is_small_and_not_top_value then 'yes'"
+        " else '' end from marts.rpt_audience_sizes order by audience_priority"
+    ).fetchall()
+    print("\nAudience sizes\n")
+    print_table(
+        ["audience", "member", "members", "emailable", "base", "% of base", "small, not top"],
+        sizes,
+    )
 
 
 if __name__ == "__main__":
