@@ -836,8 +836,12 @@ def draw_persons(rng: np.random.Generator, cfg: Config, first_person: int, n: in
     device2 = ((device1 + rng.integers(1, 3, n)) % 3).astype(np.int16)
     has_device2 = (kind != 0) & (rng.random(n) < 0.3)
     opt_in = (kind != 0) & ((rng.random(n) < 0.85) | (archetype == WINDOW_SHOPPER))
+    # repeat buyers devoted to a category read the shop's email like window shoppers do, so
+    # composed audiences such as "enthusiasts who opened 3 emails" have members
+    engaged_reader = np.isin(archetype, (WINDOW_SHOPPER, ENTHUSIAST))
     open_p = np.where(archetype == WINDOW_SHOPPER, 0.85, rng.beta(1.2, 3.5, n))
-    send_p = np.where(archetype == WINDOW_SHOPPER, 0.95, 0.35)
+    open_p = np.where(archetype == ENTHUSIAST, np.maximum(open_p, 0.9), open_p)
+    send_p = np.where(engaged_reader, 0.95, 0.35)
 
     first_name = pick(rng, FIRST_NAMES, n)
     last_name = pick(rng, LAST_NAMES, n)
