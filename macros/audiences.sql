@@ -1,8 +1,6 @@
-{#- Every audience table built, with the kind of member it holds. fct_audience_memberships and
-    the audience reports read this list; a new audience is added here and to the
-    audience_catalog seed. The B2B audience tables (high_value_prospects, unengaged_prospects,
-    onboarding_customers, upgrade_candidates, churn_risk_accounts: member_type account;
-    product_champions: person) join the list when they are built. -#}
+{#- Every audience table, with the kind of member it holds. fct_audience_memberships and the
+    audience reports read this list; a new audience is added here and to the audience_catalog
+    seed. -#}
 {% macro audience_models() -%}
     {{ return([
         {'name': 'new_customers', 'member_type': 'person'},
@@ -13,6 +11,12 @@
         {'name': 'product_sharers', 'member_type': 'person'},
         {'name': 'dormant_shoppers', 'member_type': 'person'},
         {'name': 'shoe_lovers', 'member_type': 'person'},
+        {'name': 'high_value_prospects', 'member_type': 'account'},
+        {'name': 'unengaged_prospects', 'member_type': 'account'},
+        {'name': 'onboarding_customers', 'member_type': 'account'},
+        {'name': 'upgrade_candidates', 'member_type': 'account'},
+        {'name': 'churn_risk_accounts', 'member_type': 'account'},
+        {'name': 'product_champions', 'member_type': 'person'},
     ]) }}
 {%- endmacro %}
 

@@ -34,8 +34,8 @@ activity as (
     select * from {{ ref('int_account_activity_aggregated') }}
 ),
 
-decision_maker_keywords as (
-    select * from {{ ref('decision_maker_title_keywords') }}
+decision_makers as (
+    select * from {{ ref('int_account_decision_makers') }}
 ),
 
 accounts as (
@@ -130,26 +130,6 @@ ranked_nps as (
         row_number() over (partition by account_id order by responded_at desc, response_id desc) as recency_rank
     from nps_responses
     where account_id is not null and responded_at <= {{ as_of() }}
-),
-
-normalized_titles as (
-    select
-        contact_id,
-        account_id,
-        email,
-        {{ dbt.concat(["' '", regexp_replace_all('lower(job_title)', '[^a-z]', ' '), "' '"]) }} as title_words
-    from crm_contacts
-    where account_id is not null and job_title is not null
-),
-
-decision_makers as (
-    select distinct
-        normalized_titles.contact_id,
-        normalized_titles.account_id,
-        normalized_titles.email
-    from normalized_titles
-    inner join decision_maker_keywords
-        on normalized_titles.title_words like {{ dbt.concat(["'% '", 'decision_maker_keywords.keyword', "' %'"]) }}
 ),
 
 decision_maker_lists as (

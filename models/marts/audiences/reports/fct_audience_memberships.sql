@@ -29,7 +29,8 @@ audience_catalog as (
                 is_emailable,
                 email,
             {%- else -%}
-                cast(null as boolean) as is_emailable,
+                -- an account is reached through its decision makers that may be emailed
+                coalesce(reachable_decision_makers > 0, false) as is_emailable,
                 cast(null as {{ dbt.type_string() }}) as email,
             {%- endif %}
             as_of

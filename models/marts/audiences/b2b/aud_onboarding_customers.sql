@@ -1,0 +1,55 @@
+{#- Accounts that became paying in the last `onboarding_days` (30) days and still are. The rule
+    and its choices are in _b2b__models.yml. -#}
+
+with
+
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+
+reachable_decision_makers as (
+    select * from {{ ref('int_account_decision_makers_reachable') }}
+),
+
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+),
+
+members as (
+    select * from accounts
+    where is_paying
+        and {{ in_last_days('customer_since', var('onboarding_days')) }}
+),
+
+catalog_entry as (
+    select * from audience_catalog
+    where audience_name = 'onboarding_customers'
+),
+
+final as (
+    select
+        members.account_id,
+        members.account_name,
+        members.domain,
+        members.plan,
+        members.mrr,
+        members.customer_since,
+        cast(
+            {{ days_between('members.customer_since', as_of()) }} as {{ dbt.type_int() }}
+        ) as days_since_customer,
+        members.users_count,
+        members.active_users_7d,
+        cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
+            as reachable_decision_makers,
+        reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
+        catalog_entry.audience_name,
+        catalog_entry.recommended_campaign,
+        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ as_of() }} as as_of
+    from members
+    left join reachable_decision_makers
+        on members.account_id = reachable_decision_makers.account_id
+    cross join catalog_entry
+)
+
+select * from final

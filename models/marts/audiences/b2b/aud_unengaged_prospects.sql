@@ -1,0 +1,83 @@
+{#- Accounts in the sales cycle (a trial started or a demo requested) that are not paying and
+    went quiet: at least `unengaged_min_signals` (2) of three signals. The rule and its choices
+    are in _b2b__models.yml. -#}
+
+with
+
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+
+reachable_decision_makers as (
+    select * from {{ ref('int_account_decision_makers_reachable') }}
+),
+
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+),
+
+signals as (
+    select
+        *,
+        sign_ins_14d = 0 as has_no_recent_sign_in,
+        coalesce(
+            last_checkout_started_at is not null
+            and not coalesce(last_subscription_started_at >= last_checkout_started_at, false),
+            false
+        ) as has_stalled_checkout,
+        contact_email_opens_30d = 0 as has_no_recent_email_open
+    from accounts
+    where not is_paying
+        and (trial_started_at is not null or last_demo_requested_at is not null)
+),
+
+scored as (
+    select
+        *,
+        (case when has_no_recent_sign_in then 1 else 0 end)
+        + (case when has_stalled_checkout then 1 else 0 end)
+        + (case when has_no_recent_email_open then 1 else 0 end) as unengaged_signals
+    from signals
+),
+
+members as (
+    select * from scored
+    where unengaged_signals >= {{ var('unengaged_min_signals') }}
+),
+
+catalog_entry as (
+    select * from audience_catalog
+    where audience_name = 'unengaged_prospects'
+),
+
+final as (
+    select
+        members.account_id,
+        members.account_name,
+        members.domain,
+        members.account_status,
+        members.trial_started_at,
+        members.last_demo_requested_at,
+        members.sign_ins_14d,
+        members.last_sign_in_at,
+        members.last_checkout_started_at,
+        members.last_subscription_started_at,
+        members.contact_email_opens_30d,
+        members.has_no_recent_sign_in,
+        members.has_stalled_checkout,
+        members.has_no_recent_email_open,
+        cast(members.unengaged_signals as {{ dbt.type_int() }}) as unengaged_signals,
+        cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
+            as reachable_decision_makers,
+        reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
+        catalog_entry.audience_name,
+        catalog_entry.recommended_campaign,
+        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ as_of() }} as as_of
+    from members
+    left join reachable_decision_makers
+        on members.account_id = reachable_decision_makers.account_id
+    cross join catalog_entry
+)
+
+select * from final

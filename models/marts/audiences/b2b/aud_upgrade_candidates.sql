@@ -1,0 +1,84 @@
+{#- Paying accounts looking at pricing, near their usage limit, at their seat limit or clicking
+    ads; carries which signals fired. The rule and its choices are in _b2b__models.yml. -#}
+
+with
+
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+
+reachable_decision_makers as (
+    select * from {{ ref('int_account_decision_makers_reachable') }}
+),
+
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+),
+
+signals as (
+    select
+        *,
+        pricing_page_views_30d >= {{ var('upgrade_min_pricing_views') }} as has_pricing_views,
+        coalesce(usage_ratio_this_month > {{ var('upgrade_usage_ratio') }}, false) as is_near_usage_limit,
+        coalesce(seat_limit > 0 and seats_used >= seat_limit, false) as is_at_seat_limit,
+        ad_clicks_30d >= 1 as has_ad_click
+    from accounts
+    where is_paying
+),
+
+members as (
+    select * from signals
+    where has_pricing_views or is_near_usage_limit or is_at_seat_limit or has_ad_click
+),
+
+described as (
+    select
+        *,
+        {{ dbt.concat([
+            "case when has_pricing_views then ',pricing_views' else '' end",
+            "case when is_near_usage_limit then ',usage_limit' else '' end",
+            "case when is_at_seat_limit then ',seat_limit' else '' end",
+            "case when has_ad_click then ',ad_click' else '' end",
+        ]) }} as signal_list
+    from members
+),
+
+catalog_entry as (
+    select * from audience_catalog
+    where audience_name = 'upgrade_candidates'
+),
+
+final as (
+    select
+        described.account_id,
+        described.account_name,
+        described.domain,
+        described.plan,
+        described.mrr,
+        described.pricing_page_views_30d,
+        described.usage_this_month,
+        described.monthly_usage_limit,
+        described.usage_ratio_this_month,
+        described.seats_used,
+        described.seat_limit,
+        described.ad_clicks_30d,
+        described.has_pricing_views,
+        described.is_near_usage_limit,
+        described.is_at_seat_limit,
+        described.has_ad_click,
+        -- every member has a signal, so the list is never empty; drop its leading comma
+        {{ dbt.right('described.signal_list', dbt.length('described.signal_list') ~ ' - 1') }} as upgrade_signals,
+        cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
+            as reachable_decision_makers,
+        reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
+        catalog_entry.audience_name,
+        catalog_entry.recommended_campaign,
+        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ as_of() }} as as_of
+    from described
+    left join reachable_decision_makers
+        on described.account_id = reachable_decision_makers.account_id
+    cross join catalog_entry
+)
+
+select * from final

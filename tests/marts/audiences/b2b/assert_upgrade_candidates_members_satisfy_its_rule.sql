@@ -1,0 +1,53 @@
+{#- aud_upgrade_candidates must hold exactly the paying accounts of dim_accounts with at least
+    one upgrade signal (pricing views, usage above the ratio of the limit, seats at the limit,
+    an ad click), and name those signals: returns members breaking the rule (or naming other
+    signals) and accounts left out. -#}
+
+with
+
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+
+audience as (
+    select * from {{ ref('aud_upgrade_candidates') }}
+),
+
+expected as (
+    select
+        account_id,
+        pricing_page_views_30d >= {{ var('upgrade_min_pricing_views') }} as expected_pricing_views,
+        coalesce(usage_this_month > {{ var('upgrade_usage_ratio') }} * monthly_usage_limit, false)
+            as expected_usage_limit,
+        coalesce(seat_limit > 0 and active_users_30d >= seat_limit, false) as expected_seat_limit,
+        ad_clicks_30d > 0 as expected_ad_click
+    from accounts
+    where is_paying = true
+        and (
+            pricing_page_views_30d >= {{ var('upgrade_min_pricing_views') }}
+            or usage_this_month > {{ var('upgrade_usage_ratio') }} * monthly_usage_limit
+            or (seat_limit > 0 and active_users_30d >= seat_limit)
+            or ad_clicks_30d > 0
+        )
+),
+
+final as (
+    select
+        coalesce(audience.account_id, expected.account_id) as account_id,
+        case
+            when expected.account_id is null then 'member breaks the rule'
+            when audience.account_id is null then 'rule-satisfying account missing'
+            else 'wrong signals'
+        end as problem
+    from audience
+    full outer join expected
+        on audience.account_id = expected.account_id
+    where audience.account_id is null
+        or expected.account_id is null
+        or audience.has_pricing_views is distinct from expected.expected_pricing_views
+        or audience.is_near_usage_limit is distinct from expected.expected_usage_limit
+        or audience.is_at_seat_limit is distinct from expected.expected_seat_limit
+        or audience.has_ad_click is distinct from expected.expected_ad_click
+)
+
+select * from final
