@@ -9,7 +9,7 @@ import pandas as pd
 
 from tests.reference.common import at, in_window
 from tests.reference.context import Context, prepare
-from tests.reference.persons import nps_category
+from tests.reference.persons import _contact_and_profile, _deleted, _persons, nps_category
 from tests.reference.vars import ReferenceVars
 
 COLUMNS = [
@@ -80,6 +80,15 @@ def is_decision_maker(titles: pd.Series, keywords: list[str]) -> pd.Series:
         index=titles.index,
         dtype=bool,
     )
+
+
+def _asked_for_deletion(ctx: Context, contacts: pd.DataFrame) -> pd.Series:
+    """Contacts who are deleted persons, or whose own email is in a delete request."""
+    persons = _contact_and_profile(ctx, _persons(ctx))
+    deleted_users = _deleted(ctx, persons)
+    requests = ctx.privacy_requests
+    deleted_emails = set(requests.loc[requests["request_type"] == "delete", "email"].dropna())
+    return contacts["user_id"].isin(deleted_users) | contacts["email"].isin(deleted_emails)
 
 
 def _count(keys: pd.Series, rows: pd.DataFrame, key: str = "account_id") -> pd.Series:
@@ -229,6 +238,7 @@ def compute_dim_accounts(
 
     keywords = ctx.seeds["decision_maker_title_keywords"]["keyword"].str.strip().str.lower()
     makers = contacts[is_decision_maker(contacts["job_title"], list(keywords)).to_numpy()]
+    makers = makers[~_asked_for_deletion(ctx, makers)]
     accounts["decision_maker_count"] = _count(aid, makers)
     emails = (
         makers[makers["email"].notna()]

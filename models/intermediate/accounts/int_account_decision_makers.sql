@@ -1,6 +1,8 @@
 {#- One row per B2B contact whose job title names a decision maker: a keyword of seed
     decision_maker_title_keywords as a whole word of the lowercased title (non-letters count as
-    spaces, so 'VP, Sales' and 'Head-of-Growth' match 'vp' and 'head'). -#}
+    spaces, so 'VP, Sales' and 'Head-of-Growth' match 'vp' and 'head'). A contact who asked
+    for deletion (as a person of int_persons_deleted, or by the contact's email in a `delete`
+    request) is not listed: account tables must not carry their email. -#}
 
 with
 
@@ -12,6 +14,31 @@ decision_maker_keywords as (
     select * from {{ ref('decision_maker_title_keywords') }}
 ),
 
+deleted_persons as (
+    select * from {{ ref('int_persons_deleted') }}
+),
+
+privacy_requests as (
+    select * from {{ ref('stg_raw__privacy_requests') }}
+),
+
+deleted_emails as (
+    select distinct email
+    from privacy_requests
+    where request_type = 'delete' and email is not null
+),
+
+kept_contacts as (
+    select crm_contacts.*
+    from crm_contacts
+    left join deleted_persons
+        on crm_contacts.user_id = deleted_persons.person_id
+    left join deleted_emails
+        on crm_contacts.email = deleted_emails.email
+    where deleted_persons.person_id is null
+        and deleted_emails.email is null
+),
+
 normalized_titles as (
     select
         contact_id,
@@ -20,7 +47,7 @@ normalized_titles as (
         email,
         job_title,
         {{ dbt.concat(["' '", regexp_replace_all('lower(job_title)', '[^a-z]', ' '), "' '"]) }} as title_words
-    from crm_contacts
+    from kept_contacts
     where account_id is not null and job_title is not null
 ),
 
