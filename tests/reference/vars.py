@@ -1,4 +1,5 @@
-"""The dbt vars the person and account traits read, with the dbt_project.yml defaults."""
+"""The dbt vars the person and account traits, the B2C audiences and the lifecycle read, with
+the dbt_project.yml defaults."""
 
 from __future__ import annotations
 
@@ -10,3 +11,21 @@ class ReferenceVars:
     engagement_half_life_days: float = 14
     deal_promotion_window_hours: float = 24
     future_timestamp_tolerance_minutes: float = 60
+    # B2C audiences (../shared/spec/audiences.md, "B2C audiences")
+    new_customer_days: float = 30
+    window_shopper_min_views: int = 3
+    cart_abandon_window_days: float = 7
+    cart_abandon_min_minutes: float = 60
+    category_enthusiast_min_orders: int = 2
+    category_enthusiast_min_share: float = 0.6
+    top_spender_pct: float = 10
+    sharer_min_actions: int = 2
+    dormant_min_days: float = 30
+    dormant_max_days: float = 90
+    shoe_lovers_min_opens: int = 3
+    # Lifecycle (../shared/spec/audiences.md, "Lifecycle"); no activity events = any event
+    loyal_min_orders: int = 3
+    active_days: float = 30
+    lapsed_days: float = 90
+    lifecycle_history_weeks: int = 26
+    lifecycle_activity_events: tuple[str, ...] = ()

@@ -1,0 +1,642 @@
+"""The B2C audience tables, the primary audience of fct_audience_memberships and the lifecycle
+marts agree with an independent pandas reference (tests/reference/audiences.py and
+lifecycle.py), computed from the raw tables of the same warehouse through the reference's own
+dim_persons, never from the marts: the same members, then the facts that put them in (exact for
+text, integers and booleans, timestamps to the microsecond, floats within 1e-9 relative or 1e-6
+absolute, nulls equal nulls)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from tests.reference import compute_dim_persons, load_raw, prepare  # noqa: E402
+from tests.reference.audiences import (  # noqa: E402
+    B2C_AUDIENCES,
+    AudienceInputs,
+    audience_inputs,
+    compute_b2c_audiences,
+    load_catalog,
+    primary_audiences,
+)
+from tests.reference.lifecycle import compute_lifecycle  # noqa: E402
+
+EXAMPLES = 5
+REL_TOL = 1e-9
+ABS_TOL = 1e-6
+CARRIED = (
+    "is_emailable",
+    "email",
+    "audience_name",
+    "recommended_campaign",
+    "audience_priority",
+    "as_of",
+)
+
+
+@dataclass(frozen=True)
+class AudienceCase:
+    name: str
+    member_type: str  # "person" or "account", as in fct_audience_memberships
+    keys: tuple[str, ...]
+    facts: tuple[str, ...]
+
+
+# The B2B audiences are compared in test_reference_account_audiences.py.
+AUDIENCES = [
+    AudienceCase(
+        name,
+        "person",
+        ("person_id",),
+        (*CARRIED, *audience.facts),
+    )
+    for name, audience in B2C_AUDIENCES.items()
+]
+CASES = {case.name: case for case in AUDIENCES}
+LIFECYCLE_COLUMNS = {
+    "dim_person_lifecycle": [
+        "is_anonymous",
+        "lifecycle_stage",
+        "lifecycle_status",
+        "previous_week_stage",
+        "weeks_since_stage_change",
+        "last_activity_at",
+        "days_since_last_activity",
+        "orders_365d",
+        "orders_count",
+        "as_of",
+    ],
+    "fct_lifecycle_weekly_stages": [
+        "week_ending_at",
+        "lifecycle_stage",
+        "last_activity_at",
+        "orders_365d",
+    ],
+    "fct_lifecycle_transitions": ["week_ending_at", "from_stage", "to_stage"],
+}
+LIFECYCLE_KEYS = {
+    "dim_person_lifecycle": ["person_id"],
+    "fct_lifecycle_weekly_stages": ["person_id", "week_number"],
+    "fct_lifecycle_transitions": ["person_id", "week_number"],
+}
+
+
+@pytest.fixture(scope="session")
+def reference_inputs(
+    warehouse: duckdb.DuckDBPyConnection, warehouse_end_date: str
+) -> AudienceInputs:
+    as_of = pd.Timestamp(f"{warehouse_end_date} 23:59:59")
+    raw = load_raw(warehouse.cursor())
+    context = prepare(raw, as_of)
+    persons = compute_dim_persons(None, as_of, context=context)
+    return audience_inputs(raw["events"], context, persons)
+
+
+@pytest.fixture(scope="session")
+def reference_audiences(reference_inputs: AudienceInputs) -> dict[str, pd.DataFrame]:
+    return compute_b2c_audiences(reference_inputs)
+
+
+@pytest.fixture(scope="session")
+def mart_audiences(warehouse: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    cursor = warehouse.cursor()
+    return {
+        case.name: cursor.sql(f"select * from marts.aud_{case.name}").df() for case in AUDIENCES
+    }
+
+
+@pytest.fixture(scope="session")
+def reference_lifecycle(reference_inputs: AudienceInputs) -> dict[str, pd.DataFrame]:
+    return compute_lifecycle(reference_inputs.ctx, reference_inputs.persons)
+
+
+@pytest.fixture(scope="session")
+def mart_lifecycle(warehouse: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    cursor = warehouse.cursor()
+    return {table: cursor.sql(f"select * from marts.{table}").df() for table in LIFECYCLE_KEYS}
+
+
+@pytest.fixture(scope="session")
+def mart_memberships(warehouse: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    cursor = warehouse.cursor()  # a cursor must outlive the query it runs
+    return cursor.sql("select * from marts.fct_audience_memberships").df()
+
+
+def _key_set(frame: pd.DataFrame, keys: list[str] | tuple[str, ...]) -> set[tuple[object, ...]]:
+    columns = [frame[key].astype(object).where(frame[key].notna(), None) for key in keys]
+    return set(zip(*columns, strict=True))
+
+
+def _assert_same_keys(
+    ours: pd.DataFrame, theirs: pd.DataFrame, keys: list[str] | tuple[str, ...], what: str
+) -> None:
+    ours_keys, theirs_keys = _key_set(ours, keys), _key_set(theirs, keys)
+    assert len(ours_keys) == len(ours), f"the reference {what} repeats a key"
+    assert len(theirs_keys) == len(theirs), f"{what} repeats a key"
+    only_ours = sorted(ours_keys - theirs_keys, key=str)
+    only_theirs = sorted(theirs_keys - ours_keys, key=str)
+    assert not only_ours and not only_theirs, (
+        f"{what}: {len(only_ours)} only in the reference (e.g. {only_ours[:EXAMPLES]}), "
+        f"{len(only_theirs)} only in the mart (e.g. {only_theirs[:EXAMPLES]}); "
+        f"{len(ours_keys & theirs_keys)} in both"
+    )
+
+
+def _kind(series: pd.Series) -> str:
+    values = series.dropna()
+    if pd.api.types.is_bool_dtype(series):
+        return "exact"
+    if pd.api.types.is_datetime64_any_dtype(series) or (
+        len(values) and isinstance(values.iloc[0], pd.Timestamp)
+    ):
+        return "timestamp"
+    if pd.api.types.is_float_dtype(series):
+        return "float"
+    if len(values) and isinstance(values.iloc[0], float):
+        return "float"
+    return "exact"
+
+
+def _mismatches(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
+    """True where the two aligned sides differ (null equals null)."""
+    ours_null, theirs_null = ours.isna().to_numpy(), theirs.isna().to_numpy()
+    both = ~ours_null & ~theirs_null
+    differ = ours_null != theirs_null
+    kinds = {_kind(ours), _kind(theirs)}
+    if "timestamp" in kinds:
+        a = pd.to_datetime(ours).astype("datetime64[us]").to_numpy()
+        b = pd.to_datetime(theirs).astype("datetime64[us]").to_numpy()
+        return differ | (both & (a != b))
+    if "float" in kinds:
+        a, b = ours.astype("float64").to_numpy(), theirs.astype("float64").to_numpy()
+        with np.errstate(invalid="ignore"):
+            close = np.isclose(a, b, rtol=REL_TOL, atol=ABS_TOL)
+        return differ | (both & ~close)
+    a, b = ours.astype(object).to_numpy(), theirs.astype(object).to_numpy()
+    same = np.array([not ok or bool(x == y) for x, y, ok in zip(a, b, both, strict=True)])
+    return differ | ~same.astype(bool)
+
+
+def _assert_column_agrees(
+    ours: pd.DataFrame,
+    theirs: pd.DataFrame,
+    keys: list[str] | tuple[str, ...],
+    column: str,
+    what: str,
+) -> None:
+    assert column in theirs.columns, f"{what}.{column} is not in the mart"
+    left = ours.set_index(list(keys))[column]
+    right = theirs.set_index(list(keys))[column]
+    common = left.index.intersection(right.index)
+    left, right = left.loc[common], right.loc[common]
+    differ = _mismatches(left, right)
+    keys_differing = common[differ]
+    examples = "\n".join(
+        f"  {key}: reference={left.loc[key]!r} mart={right.loc[key]!r}"
+        for key in keys_differing[:EXAMPLES]
+    )
+    assert not differ.any(), (
+        f"{what}.{column}: {int(differ.sum())} of {len(common)} rows differ, e.g.\n{examples}"
+    )
+
+
+# Audiences
+
+
+@pytest.mark.parametrize("audience", [case.name for case in AUDIENCES])
+def test_reference_and_mart_have_the_same_members(
+    reference_audiences: dict[str, pd.DataFrame],
+    mart_audiences: dict[str, pd.DataFrame],
+    audience: str,
+) -> None:
+    case = CASES[audience]
+    ours = reference_audiences[audience]
+    assert len(ours) > 0, f"the reference {audience} is empty on the test data set"
+    _assert_same_keys(ours, mart_audiences[audience], case.keys, f"aud_{audience}")
+
+
+@pytest.mark.parametrize(
+    ("audience", "column"), [(case.name, fact) for case in AUDIENCES for fact in case.facts]
+)
+def test_reference_and_mart_agree_on_fact(
+    reference_audiences: dict[str, pd.DataFrame],
+    mart_audiences: dict[str, pd.DataFrame],
+    audience: str,
+    column: str,
+) -> None:
+    case = CASES[audience]
+    _assert_column_agrees(
+        reference_audiences[audience],
+        mart_audiences[audience],
+        case.keys,
+        column,
+        f"aud_{audience}",
+    )
+
+
+def test_the_audience_marts_have_no_column_the_reference_lacks(
+    mart_audiences: dict[str, pd.DataFrame],
+) -> None:
+    for case in AUDIENCES:
+        extra = sorted(set(mart_audiences[case.name].columns) - {*case.keys, *case.facts})
+        assert not extra, f"aud_{case.name} has columns the reference does not check: {extra}"
+
+
+def _reference_members(
+    reference_audiences: dict[str, pd.DataFrame], member_type: str
+) -> dict[str, pd.Series]:
+    return {
+        case.name: reference_audiences[case.name][case.keys[0]]
+        for case in AUDIENCES
+        if case.member_type == member_type
+    }
+
+
+def test_memberships_list_the_reference_members(
+    reference_audiences: dict[str, pd.DataFrame], mart_memberships: pd.DataFrame
+) -> None:
+    members = _reference_members(reference_audiences, "person")
+    ours = pd.concat(
+        [pd.DataFrame({"audience_name": name, "member_id": ids}) for name, ids in members.items()]
+    )
+    theirs = mart_memberships[
+        (mart_memberships["member_type"] == "person")
+        & mart_memberships["audience_name"].isin(set(members))
+    ]
+    _assert_same_keys(
+        ours, theirs, ["audience_name", "member_id"], "fct_audience_memberships (B2C rows)"
+    )
+
+
+def test_memberships_primary_audience_of_each_person(
+    reference_audiences: dict[str, pd.DataFrame], mart_memberships: pd.DataFrame
+) -> None:
+    members = _reference_members(reference_audiences, "person")
+    catalog = load_catalog()
+    # persons audiences the reference does not compute (product_champions) must rank after all
+    # of its own, or the reference's primary audience could not be compared
+    persons_catalog = catalog[catalog["member_type"] == "person"]
+    ranked = persons_catalog.set_index("audience_name")["priority"]
+    others = ranked.drop(list(members))
+    assert (others > ranked[list(members)].max()).all(), (
+        "a person audience without a reference ranks before the referenced ones: "
+        f"{others.to_dict()}"
+    )
+    ours = primary_audiences(members, catalog)
+    assert ours["primary_audience_name"].nunique() > 1
+    # one row per distinct (member, primary): a member with two primaries repeats a key
+    theirs = mart_memberships.loc[
+        mart_memberships["member_type"] == "person", ["member_id", "primary_audience_name"]
+    ].drop_duplicates()
+    theirs = theirs[theirs["member_id"].isin(set(ours["member_id"]))]
+    _assert_same_keys(ours, theirs, ["member_id"], "fct_audience_memberships persons")
+    _assert_column_agrees(
+        ours, theirs, ["member_id"], "primary_audience_name", "fct_audience_memberships"
+    )
+
+
+# Lifecycle
+
+
+@pytest.mark.parametrize("table", list(LIFECYCLE_KEYS))
+def test_reference_and_mart_have_the_same_lifecycle_rows(
+    reference_lifecycle: dict[str, pd.DataFrame],
+    mart_lifecycle: dict[str, pd.DataFrame],
+    table: str,
+) -> None:
+    ours = reference_lifecycle[table]
+    assert len(ours) > 0, f"the reference {table} is empty"
+    _assert_same_keys(ours, mart_lifecycle[table], LIFECYCLE_KEYS[table], table)
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [(table, column) for table, columns in LIFECYCLE_COLUMNS.items() for column in columns],
+)
+def test_reference_and_mart_agree_on_lifecycle_column(
+    reference_lifecycle: dict[str, pd.DataFrame],
+    mart_lifecycle: dict[str, pd.DataFrame],
+    table: str,
+    column: str,
+) -> None:
+    _assert_column_agrees(
+        reference_lifecycle[table], mart_lifecycle[table], LIFECYCLE_KEYS[table], column, table
+    )
+
+
+def test_reference_lifecycle_uses_every_stage_and_status(
+    reference_lifecycle: dict[str, pd.DataFrame],
+) -> None:
+    current = reference_lifecycle["dim_person_lifecycle"]
+    assert set(current["lifecycle_stage"]) == {"loyal", "active", "lapsed", "inactive"}
+    assert set(current["lifecycle_status"]) == {
+        "prospect",
+        "first_time_buyer",
+        "regular",
+        "defector",
+    }
+    flows = reference_lifecycle["fct_lifecycle_transitions"]
+    assert {("active", "lapsed"), ("lapsed", "active")} <= set(
+        zip(flows["from_stage"], flows["to_stage"], strict=True)
+    )
+
+
+# The reference itself, on hand-made rows at the boundaries the spec and the yml docs fix, so
+# that an agreement with the marts is not two sides missing the same edge (the generated data
+# set rarely lands exactly on one).
+
+AS_OF = "2026-06-30 12:00:00"
+EVENT_COLUMNS = [
+    "event_id",
+    "person_id",
+    "event_name",
+    "occurred_at",
+    "received_at",
+    "product_id",
+    "price",
+    "quantity",
+    "order_id",
+    "revenue",
+]
+PERSON_DEFAULTS: dict[str, object] = {
+    "is_emailable": True,
+    "email": None,
+    "has_privacy_opt_out": False,
+    "is_anonymous": False,
+    "signed_up_at": pd.NaT,
+    "orders_count": 0,
+    "orders_30d": 0,
+    "product_views_30d": 0,
+    "email_opens_30d": 0,
+    "email_clicks_30d": 0,
+    "favorite_category_purchased": None,
+    "favorite_category_quantity_share": np.nan,
+    "lifetime_revenue": 0.0,
+    "shares_90d": 0,
+    "reviews_90d": 0,
+    "last_order_at": pd.NaT,
+}
+
+
+def _tiny_inputs(
+    persons: list[dict[str, object]],
+    events: list[tuple[str, str, str, str | None, float | None, float | None]] | None = None,
+    **var_values: object,
+) -> AudienceInputs:
+    """Inputs from persons (dim_persons columns, defaults above) and events (person_id,
+    event_name, occurred_at, product_id, price, quantity)."""
+    from dataclasses import fields
+
+    from tests.reference.context import Context
+    from tests.reference.vars import ReferenceVars
+
+    frame = pd.DataFrame([{**PERSON_DEFAULTS, **row} for row in persons])
+    for column in ("signed_up_at", "last_order_at"):
+        frame[column] = pd.to_datetime(frame[column], format="ISO8601").astype("datetime64[us]")
+    rows = [
+        {
+            "event_id": f"e{i}",
+            "person_id": person,
+            "event_name": name,
+            "occurred_at": pd.Timestamp(at),
+            "received_at": pd.Timestamp(at),
+            "product_id": product,
+            "price": price,
+            "quantity": quantity,
+            "order_id": f"o{i}" if name == "Order Completed" else None,
+            "revenue": 10.0 if name == "Order Completed" else None,
+        }
+        for i, (person, name, at, product, price, quantity) in enumerate(events or [])
+    ]
+    staged = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    staged["occurred_at"] = pd.to_datetime(staged["occurred_at"]).astype("datetime64[us]")
+    as_of = pd.Timestamp(AS_OF)
+    context = Context(
+        **{field.name: pd.DataFrame() for field in fields(Context)}
+        | {
+            "as_of": as_of,
+            "day": as_of.normalize(),
+            "vars": ReferenceVars(**var_values),  # type: ignore[arg-type]
+            "seeds": {},
+            "events": staged,
+            "events_identified": staged,
+        }
+    )
+    adds = staged[staged["event_name"] == "Product Added"].reset_index(drop=True)
+    return AudienceInputs(ctx=context, persons=frame, cart_adds=adds)
+
+
+def _members(inputs: AudienceInputs, audience: str) -> pd.DataFrame:
+    from tests.reference.audiences import finish
+
+    computed = B2C_AUDIENCES[audience].compute(inputs)
+    return finish(inputs, audience, computed).set_index("person_id")
+
+
+def test_reference_cart_abandoners_at_the_documented_boundaries() -> None:
+    added, ordered = "Product Added", "Order Completed"
+    people = [
+        "cart",
+        "window_edge",
+        "window_inside",
+        "sixty_minutes",
+        "sixty_minutes_one",
+        "ordered_after",
+        "ordered_same_instant",
+        "fresh_latest_add",
+        "opted_out",
+    ]
+    persons = [{"person_id": p, "has_privacy_opt_out": p == "opted_out"} for p in people]
+    inputs = _tiny_inputs(
+        persons,
+        [
+            ("cart", added, "2026-06-25 09:00:00", "p9", 99.0, 1.0),
+            ("cart", ordered, "2026-06-25 10:00:00", None, None, None),
+            ("cart", added, "2026-06-29 10:00:00", "p2", 10.0, 2.0),
+            ("cart", added, "2026-06-29 11:00:00", "p10", 5.0, None),
+            ("cart", added, "2026-06-29 12:00:00", "p2", 10.0, 1.0),
+            ("someone_else", ordered, "2026-06-30 10:00:00", None, None, None),
+            ("window_edge", added, "2026-06-23 12:00:00", "p1", 10.0, 1.0),
+            ("window_inside", added, "2026-06-23 12:00:01", "p1", None, 3.0),
+            ("sixty_minutes", added, "2026-06-30 11:00:00", "p1", 10.0, 1.0),
+            ("sixty_minutes_one", added, "2026-06-30 10:59:59", "p1", 10.0, 1.0),
+            ("ordered_after", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
+            ("ordered_after", ordered, "2026-06-28 11:00:00", None, None, None),
+            ("ordered_same_instant", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
+            ("ordered_same_instant", ordered, "2026-06-28 10:00:00", None, None, None),
+            ("fresh_latest_add", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
+            ("fresh_latest_add", added, "2026-06-30 11:30:00", "p2", 10.0, 1.0),
+            ("opted_out", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
+            ("deleted", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
+        ],
+    )
+    members = _members(inputs, "cart_abandoners")
+    assert sorted(members.index) == ["cart", "sixty_minutes_one", "window_inside"]
+    cart = members.loc["cart"]
+    assert (cart["cart_items"], cart["cart_quantity"], cart["cart_value"]) == (2, 4, 35)
+    assert cart["cart_product_ids"] == "p10,p2"
+    assert members.loc["window_inside", "cart_value"] == 0
+
+
+def test_reference_person_audiences_at_their_boundaries() -> None:
+    inputs = _tiny_inputs(
+        [
+            {"person_id": "signed_30d_ago", "signed_up_at": "2026-05-31 12:00:00"},
+            {"person_id": "signed_inside", "signed_up_at": "2026-05-31 12:00:01"},
+            {"person_id": "signed_buyer", "signed_up_at": "2026-06-20", "orders_count": 1},
+            {"person_id": "last_order_30d", "orders_count": 1, "last_order_at": "2026-05-31 12:00"},
+            {"person_id": "last_order_31d", "orders_count": 2, "last_order_at": "2026-05-31 11:59"},
+            {"person_id": "last_order_90d", "orders_count": 1, "last_order_at": "2026-04-01 12:00"},
+            {"person_id": "last_order_91d", "orders_count": 1, "last_order_at": "2026-04-01 11:59"},
+            {"person_id": "browser", "product_views_30d": 3, "email_clicks_30d": 1},
+            {"person_id": "two_views", "product_views_30d": 2, "email_opens_30d": 1},
+            {"person_id": "sharer", "orders_count": 1, "shares_90d": 1, "reviews_90d": 1},
+            {"person_id": "non_buyer_sharer", "shares_90d": 5},
+            {
+                "person_id": "fan",
+                "orders_count": 2,
+                "favorite_category_purchased": "shoes",
+                "favorite_category_quantity_share": 0.6,
+                "email_opens_30d": 3,
+            },
+            {
+                "person_id": "opted_out_fan",
+                "has_privacy_opt_out": True,
+                "orders_count": 2,
+                "favorite_category_purchased": "shoes",
+                "favorite_category_quantity_share": 1.0,
+                "email_opens_30d": 3,
+            },
+        ]
+    )
+    expected = {
+        "new_customers": ["signed_inside"],
+        "dormant_shoppers": ["last_order_31d", "last_order_90d"],
+        "window_shoppers": ["browser"],
+        "product_sharers": ["sharer"],
+        "category_enthusiasts": ["fan"],
+        "shoe_lovers": ["fan"],
+    }
+    for audience, persons in expected.items():
+        assert sorted(_members(inputs, audience).index) == persons, audience
+    dormant = _members(inputs, "dormant_shoppers")["days_since_last_order"]
+    assert dormant.to_dict() == {"last_order_31d": 30, "last_order_90d": 90}
+
+
+def test_reference_top_spenders_cut_is_exact_and_ranks_opted_out_buyers() -> None:
+    revenues = [1000.0, 500.0, 400.0, *[float(r) for r in range(17, 0, -1)]]
+    persons = [
+        {"person_id": f"b{i:02d}", "orders_count": 1, "lifetime_revenue": revenue}
+        for i, revenue in enumerate(revenues)
+    ]
+    persons[0]["has_privacy_opt_out"] = True
+    persons.append({"person_id": "refund_only", "lifetime_revenue": -15.0})
+    members = _members(_tiny_inputs(persons), "top_spenders")
+    assert list(members.index) == ["b01"]
+    assert members.loc["b01", "revenue_percentile"] == pytest.approx(0.95)
+    tied = [{"person_id": f"t{i}", "orders_count": 1, "lifetime_revenue": 300.0} for i in range(3)]
+    tied += [
+        {"person_id": f"n{i}", "orders_count": 1, "lifetime_revenue": float(i)} for i in range(7)
+    ]
+    assert sorted(_members(_tiny_inputs(tied), "top_spenders").index) == ["t0", "t1", "t2"]
+
+
+def test_reference_lifecycle_at_its_boundaries() -> None:
+    viewed, ordered = "Page Viewed", "Order Completed"
+    people = ["active_edge", "lapsed_edge", "inactive_edge", "loyal", "not_loyal", "newcomer"]
+    inputs = _tiny_inputs(
+        [{"person_id": p, "orders_count": 3 if "loyal" in p else 0} for p in people],
+        [
+            ("active_edge", viewed, "2026-05-31 12:00:01", None, None, None),
+            ("lapsed_edge", viewed, "2026-05-31 12:00:00", None, None, None),
+            ("inactive_edge", viewed, "2026-04-01 12:00:00", None, None, None),
+            ("loyal", ordered, "2025-06-30 12:00:01", None, None, None),
+            ("loyal", ordered, "2026-01-01 10:00:00", None, None, None),
+            ("loyal", ordered, "2026-06-01 10:00:00", None, None, None),
+            ("loyal", viewed, "2026-06-29 10:00:00", None, None, None),
+            ("not_loyal", ordered, "2025-06-30 12:00:00", None, None, None),
+            ("not_loyal", ordered, "2026-01-01 10:00:00", None, None, None),
+            ("not_loyal", ordered, "2026-06-01 10:00:00", None, None, None),
+            ("not_loyal", viewed, "2026-06-29 10:00:00", None, None, None),
+            ("newcomer", "Signed Up", "2026-06-25 10:00:00", None, None, None),
+        ],
+        lifecycle_history_weeks=3,
+    )
+    tables = compute_lifecycle(inputs.ctx, inputs.persons)
+    weekly = tables["fct_lifecycle_weekly_stages"].set_index(["person_id", "week_number"])
+    assert weekly["lifecycle_stage"].to_dict() == {
+        **{("active_edge", w): "active" for w in (0, 1, 2)},
+        ("lapsed_edge", 0): "lapsed",
+        ("lapsed_edge", 1): "active",
+        ("lapsed_edge", 2): "active",
+        ("inactive_edge", 0): "inactive",
+        ("inactive_edge", 1): "lapsed",
+        ("inactive_edge", 2): "lapsed",
+        **{("loyal", w): "loyal" for w in (0, 1, 2)},
+        ("not_loyal", 0): "active",
+        ("not_loyal", 1): "loyal",
+        ("not_loyal", 2): "loyal",
+        ("newcomer", 0): "active",
+    }
+    changes = tables["fct_lifecycle_transitions"]
+    assert set(
+        zip(
+            changes["person_id"],
+            changes["week_number"],
+            changes["from_stage"],
+            changes["to_stage"],
+            strict=True,
+        )
+    ) == {
+        ("lapsed_edge", 0, "active", "lapsed"),
+        ("inactive_edge", 0, "lapsed", "inactive"),
+        ("not_loyal", 0, "loyal", "active"),
+        ("newcomer", 0, None, "active"),
+    }
+    current = tables["dim_person_lifecycle"].set_index("person_id")["lifecycle_status"]
+    assert current.to_dict() == {
+        "active_edge": "prospect",
+        "lapsed_edge": "prospect",
+        "inactive_edge": "prospect",
+        "loyal": "regular",
+        "not_loyal": "regular",
+        "newcomer": "prospect",
+    }
+
+
+def test_reference_primary_audience_is_the_lowest_priority_then_the_name() -> None:
+    catalog = pd.DataFrame(
+        {"audience_name": ["b_second", "a_second", "first"], "priority": [2, 2, 1]}
+    )
+    members = {
+        "b_second": pd.Series(["x", "y"]),
+        "a_second": pd.Series(["x"]),
+        "first": pd.Series(["y"]),
+    }
+    primary = primary_audiences(members, catalog).set_index("member_id")
+    assert primary["primary_audience_name"].to_dict() == {"x": "a_second", "y": "first"}
+    assert primary["audiences_of_member"].to_dict() == {"x": 2, "y": 2}
+
+
+def test_reference_lifecycle_activity_can_be_restricted_to_chosen_events() -> None:
+    inputs = _tiny_inputs(
+        [{"person_id": "reader"}],
+        [
+            ("reader", "Page Viewed", "2026-05-01 12:00:00", None, None, None),
+            ("reader", "Signed In", "2026-06-29 12:00:00", None, None, None),
+        ],
+        lifecycle_history_weeks=1,
+        lifecycle_activity_events=("Page Viewed",),
+    )
+    current = compute_lifecycle(inputs.ctx, inputs.persons)["dim_person_lifecycle"]
+    assert current.set_index("person_id")["lifecycle_stage"].to_dict() == {"reader": "lapsed"}

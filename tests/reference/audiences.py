@@ -1,0 +1,318 @@
+"""The B2C audiences, the composed shoe_lovers example and each member's primary audience, from
+the reference's own dim_persons and staged events and the spec's rules
+(../shared/spec/audiences.md, "B2C audiences"), with the choices documented in
+models/marts/audiences/b2c/_b2c__models.yml where the spec is silent.
+
+Every audience function takes the same AudienceInputs and returns one row per member: the key,
+then the facts that put the member in. `finish` adds what every audience table carries (the
+emailable flag, the email only when emailable, the catalog row, as_of) and leaves out persons
+with a privacy opt-out; deleted persons are not in the reference dim_persons to begin with.
+A B2B audience joins the same way: a function from the reference dim_accounts in
+tests/reference/account_audiences.py, keyed by account_id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tests.reference.common import at, in_window
+from tests.reference.context import SEEDS_DIR, Context
+from tests.reference.parsing import parse_json_objects, parse_timestamp, texts
+
+CATALOG_COLUMNS = ["audience_name", "recommended_campaign", "audience_priority"]
+
+
+@dataclass(frozen=True)
+class AudienceInputs:
+    ctx: Context
+    persons: pd.DataFrame  # the reference dim_persons (deleted persons are not in it)
+    cart_adds: pd.DataFrame  # `Product Added` events up to as_of, with person_id and product_id
+
+
+def load_catalog() -> pd.DataFrame:
+    catalog = pd.read_csv(SEEDS_DIR / "audience_catalog.csv", dtype={"audience_name": str})
+    return catalog.assign(priority=catalog["priority"].astype("int64"))
+
+
+def added_product_ids(raw_events: pd.DataFrame, adds: pd.DataFrame) -> pd.Series:
+    """event_id -> properties.product_id of the copy staging kept (the first received usable
+    copy: same event_id and received_at, properties a JSON object). The reference staging does
+    not type product_id, so it is read here from the raw row."""
+    copies = raw_events[raw_events["event_id"].isin(set(adds["event_id"]))]
+    properties, malformed = parse_json_objects(copies["properties"])
+    parsed = pd.DataFrame(
+        {
+            "event_id": copies["event_id"].to_numpy(),
+            "received_at": parse_timestamp(copies["received_at"]).to_numpy(),
+            "product_id": texts(properties, "product_id").to_numpy(),
+        }
+    )[~malformed]
+    kept = adds[["event_id", "received_at"]].merge(
+        parsed, on=["event_id", "received_at"], how="left"
+    )
+    kept = kept.drop_duplicates("event_id", keep="first")
+    return pd.Series(kept["product_id"].to_numpy(), index=kept["event_id"].to_numpy(), dtype=object)
+
+
+def audience_inputs(
+    raw_events: pd.DataFrame, ctx: Context, persons: pd.DataFrame
+) -> AudienceInputs:
+    events = ctx.events_identified
+    adds = events[events["event_name"] == "Product Added"].copy()
+    adds["product_id"] = at(adds["event_id"], added_product_ids(raw_events, adds)).astype(object)
+    return AudienceInputs(ctx=ctx, persons=persons, cart_adds=adds.reset_index(drop=True))
+
+
+def new_customers(inputs: AudienceInputs) -> pd.DataFrame:
+    """Signed up in the last new_customer_days (half-open) and no completed order ever."""
+    p, v = inputs.persons, inputs.ctx.vars
+    signed_up = in_window(p["signed_up_at"], inputs.ctx.as_of, v.new_customer_days)
+    chosen = signed_up.fillna(False).astype(bool) & (p["orders_count"] == 0)
+    return p.loc[chosen, ["person_id", "signed_up_at", "orders_count"]]
+
+
+def window_shoppers(inputs: AudienceInputs) -> pd.DataFrame:
+    """At least window_shopper_min_views product views in 30 days, no order in 30 days, an
+    email open or click in 30 days."""
+    p, v = inputs.persons, inputs.ctx.vars
+    chosen = (
+        (p["product_views_30d"] >= v.window_shopper_min_views)
+        & (p["orders_30d"] == 0)
+        & ((p["email_opens_30d"] >= 1) | (p["email_clicks_30d"] >= 1))
+    )
+    facts = ["product_views_30d", "orders_30d", "email_opens_30d", "email_clicks_30d"]
+    return p.loc[chosen.astype(bool), ["person_id", *facts]]
+
+
+def _cart(adds: pd.DataFrame) -> pd.DataFrame:
+    """Per person, the cart of the given adds: distinct products, quantity (missing = 1), value
+    (missing price = 0), the sorted product ids."""
+    quantity = adds["quantity"].fillna(1.0)
+    lines = adds.assign(_quantity=quantity, _value=adds["price"].fillna(0.0) * quantity)
+    by_person = lines.groupby("person_id")
+    products = (
+        lines[lines["product_id"].notna()]
+        .groupby("person_id")["product_id"]
+        .agg(lambda ids: ",".join(sorted(set(ids))))
+    )
+    cart = pd.DataFrame(
+        {
+            "cart_items": lines.groupby("person_id")["product_id"].nunique(),
+            "cart_quantity": by_person["_quantity"].sum(),
+            "cart_value": by_person["_value"].sum(),
+        }
+    )
+    cart["cart_product_ids"] = at(cart.index.to_series(), products).astype(object)
+    return cart
+
+
+def cart_abandoners(inputs: AudienceInputs) -> pd.DataFrame:
+    """The latest `Product Added` in the last cart_abandon_window_days and older than
+    cart_abandon_min_minutes, no `Order Completed` at or after it; the cart is the window's
+    adds after the person's latest order."""
+    ctx, v = inputs.ctx, inputs.ctx.vars
+    known = set(inputs.persons["person_id"])
+    adds = inputs.cart_adds[inputs.cart_adds["person_id"].isin(known)]
+    events = ctx.events_identified
+    completed = events[
+        (events["event_name"] == "Order Completed") & events["person_id"].isin(known)
+    ]
+    last_order = completed.groupby("person_id")["occurred_at"].max()
+    last_add = adds.groupby("person_id")["occurred_at"].max()
+    persons = last_add.index.to_series()
+    ordered_since = at(persons, last_order) >= last_add
+    chosen = (
+        in_window(last_add, ctx.as_of, v.cart_abandon_window_days)
+        & (last_add < ctx.as_of - pd.Timedelta(minutes=v.cart_abandon_min_minutes))
+        & ~ordered_since.fillna(False).astype(bool)
+    )
+    members = last_add[chosen]
+    window = adds[
+        adds["person_id"].isin(set(members.index))
+        & in_window(adds["occurred_at"], ctx.as_of, v.cart_abandon_window_days)
+    ]
+    after_order = at(window["person_id"], last_order)
+    cart = _cart(window[after_order.isna() | (window["occurred_at"] > after_order)])
+    result = pd.DataFrame({"last_cart_add_at": members}).join(cart)
+    return result.rename_axis("person_id").reset_index()
+
+
+def category_enthusiasts(inputs: AudienceInputs) -> pd.DataFrame:
+    """At least category_enthusiast_min_orders orders and at least category_enthusiast_min_share
+    of the purchased quantity in the favorite category, which is carried."""
+    p, v = inputs.persons, inputs.ctx.vars
+    share = p["favorite_category_quantity_share"]
+    chosen = (
+        (p["orders_count"] >= v.category_enthusiast_min_orders)
+        & (share >= v.category_enthusiast_min_share).fillna(False)
+        & p["favorite_category_purchased"].notna()
+    ).astype(bool)
+    members = p.loc[
+        chosen, ["person_id", "orders_count", "favorite_category_purchased", share.name]
+    ]
+    return members.rename(columns={"favorite_category_purchased": "enthusiast_category"})
+
+
+def top_spenders(inputs: AudienceInputs) -> pd.DataFrame:
+    """Buyers of whom fewer than top_spender_pct percent of buyers have a strictly higher
+    lifetime_revenue, ranked among all buyers (opted-out ones too; they are left out after)."""
+    p, v = inputs.persons, inputs.ctx.vars
+    buyers = p[p["orders_count"] > 0]
+    revenue = buyers["lifetime_revenue"].to_numpy(dtype="float64")
+    ordered = np.sort(revenue)
+    n = len(ordered)
+    at_or_below = np.searchsorted(ordered, revenue, side="right")
+    higher = n - at_or_below
+    chosen = higher * 100 < v.top_spender_pct * n
+    members = buyers.loc[chosen, ["person_id", "orders_count", "lifetime_revenue"]]
+    return members.assign(revenue_percentile=at_or_below[chosen] / n)
+
+
+def product_sharers(inputs: AudienceInputs) -> pd.DataFrame:
+    """At least sharer_min_actions shares and reviews (together) in 90 days, and an order ever."""
+    p, v = inputs.persons, inputs.ctx.vars
+    chosen = ((p["shares_90d"] + p["reviews_90d"]) >= v.sharer_min_actions) & (
+        p["orders_count"] >= 1
+    )
+    return p.loc[chosen.astype(bool), ["person_id", "shares_90d", "reviews_90d", "orders_count"]]
+
+
+def dormant_shoppers(inputs: AudienceInputs) -> pd.DataFrame:
+    """A buyer whose last order is more than dormant_min_days and at most dormant_max_days
+    before as_of; days_since_last_order in calendar days."""
+    p, ctx = inputs.persons, inputs.ctx
+    v = ctx.vars
+    last = p["last_order_at"]
+    chosen = (
+        (
+            (p["orders_count"] >= 1)
+            & (last < ctx.as_of - pd.Timedelta(days=v.dormant_min_days))
+            & (last >= ctx.as_of - pd.Timedelta(days=v.dormant_max_days))
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+    members = p.loc[chosen, ["person_id", "orders_count", "last_order_at"]]
+    days = (ctx.day - members["last_order_at"].dt.normalize()).dt.days.astype("int64")
+    return members.assign(days_since_last_order=days)
+
+
+def shoe_lovers(inputs: AudienceInputs) -> pd.DataFrame:
+    """The composed example (models/marts/audiences/composed/aud_shoe_lovers.sql): members of
+    category_enthusiasts whose favorite purchased category is shoes, with at least
+    shoe_lovers_min_opens email opens and no order in the last 30 days."""
+    p, v = inputs.persons, inputs.ctx.vars
+    enthusiasts = set(
+        finish(inputs, "category_enthusiasts", category_enthusiasts(inputs))["person_id"]
+    )
+    chosen = (
+        p["person_id"].isin(enthusiasts)
+        & (p["favorite_category_purchased"] == "shoes")
+        & (p["email_opens_30d"] >= v.shoe_lovers_min_opens)
+        & (p["orders_30d"] == 0)
+    ).astype(bool)
+    facts = [
+        "favorite_category_purchased",
+        "favorite_category_quantity_share",
+        "email_opens_30d",
+        "orders_30d",
+        "last_order_at",
+    ]
+    return p.loc[chosen, ["person_id", *facts]]
+
+
+@dataclass(frozen=True)
+class PersonAudience:
+    compute: Callable[[AudienceInputs], pd.DataFrame]
+    facts: tuple[str, ...]
+
+
+B2C_AUDIENCES: dict[str, PersonAudience] = {
+    "new_customers": PersonAudience(new_customers, ("signed_up_at", "orders_count")),
+    "window_shoppers": PersonAudience(
+        window_shoppers,
+        ("product_views_30d", "orders_30d", "email_opens_30d", "email_clicks_30d"),
+    ),
+    "cart_abandoners": PersonAudience(
+        cart_abandoners,
+        ("last_cart_add_at", "cart_items", "cart_quantity", "cart_value", "cart_product_ids"),
+    ),
+    "category_enthusiasts": PersonAudience(
+        category_enthusiasts,
+        ("orders_count", "enthusiast_category", "favorite_category_quantity_share"),
+    ),
+    "top_spenders": PersonAudience(
+        top_spenders, ("orders_count", "lifetime_revenue", "revenue_percentile")
+    ),
+    "product_sharers": PersonAudience(
+        product_sharers, ("shares_90d", "reviews_90d", "orders_count")
+    ),
+    "dormant_shoppers": PersonAudience(
+        dormant_shoppers, ("orders_count", "last_order_at", "days_since_last_order")
+    ),
+    "shoe_lovers": PersonAudience(
+        shoe_lovers,
+        (
+            "favorite_category_purchased",
+            "favorite_category_quantity_share",
+            "email_opens_30d",
+            "orders_30d",
+            "last_order_at",
+        ),
+    ),
+}
+
+
+def finish(inputs: AudienceInputs, name: str, members: pd.DataFrame) -> pd.DataFrame:
+    """What every person audience carries: no opted-out person, the emailable flag, the email
+    only when emailable, the catalog row of `name`, as_of."""
+    persons = inputs.persons.set_index("person_id")
+    pid = members["person_id"]
+    kept = members[~at(pid, persons["has_privacy_opt_out"]).astype(bool)].copy()
+    emailable = at(kept["person_id"], persons["is_emailable"]).astype(bool)
+    email = at(kept["person_id"], persons["email"]).astype(object)
+    kept.insert(1, "is_emailable", emailable)
+    kept.insert(2, "email", email.where(emailable, None))
+    entry = load_catalog().set_index("audience_name").loc[name]
+    kept["audience_name"] = name
+    kept["recommended_campaign"] = entry["recommended_campaign"]
+    kept["audience_priority"] = int(entry["priority"])
+    kept["as_of"] = inputs.ctx.as_of
+    return kept.reset_index(drop=True)
+
+
+def compute_b2c_audiences(inputs: AudienceInputs) -> dict[str, pd.DataFrame]:
+    return {
+        name: finish(inputs, name, audience.compute(inputs))
+        for name, audience in B2C_AUDIENCES.items()
+    }
+
+
+def primary_audiences(members: dict[str, pd.Series], catalog: pd.DataFrame) -> pd.DataFrame:
+    """Per member (of one member type): the audience with the lowest catalog priority among its
+    audiences (ties by audience_name), and how many audiences it is in.
+
+    `members` maps an audience name to its member ids."""
+    pairs = pd.concat(
+        [
+            pd.DataFrame({"audience_name": name, "member_id": ids.to_numpy()})
+            for name, ids in members.items()
+        ],
+        ignore_index=True,
+    ).drop_duplicates()
+    pairs = pairs.merge(catalog[["audience_name", "priority"]], on="audience_name")
+    ordered = pairs.sort_values(["member_id", "priority", "audience_name"], kind="mergesort")
+    first = ordered.drop_duplicates("member_id", keep="first").set_index("member_id")
+    return (
+        pd.DataFrame(
+            {
+                "primary_audience_name": first["audience_name"],
+                "audiences_of_member": pairs.groupby("member_id").size(),
+            }
+        )
+        .rename_axis("member_id")
+        .reset_index()
+    )
