@@ -42,6 +42,7 @@ from raw_contract import (
     RAW_TABLES,
     column_names,
     create_table_sql,
+    database_file_problem,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -2667,6 +2668,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         accounts_per_chunk=1_000,
     )
     path = database_path()
+    problem = database_file_problem(path)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     started = time.perf_counter()
     con = duckdb.connect(str(path), config={"memory_limit": "4GB", "threads": 2})
     try:

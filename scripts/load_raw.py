@@ -49,7 +49,13 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from raw_contract import RAW_SCHEMA, RAW_TABLES, column_names, create_table_sql
+from raw_contract import (
+    RAW_SCHEMA,
+    RAW_TABLES,
+    column_names,
+    create_table_sql,
+    database_file_problem,
+)
 
 DB_ENV_VAR = "AUDIENCES_DUCKDB_PATH"
 DEFAULT_DB_PATH = Path(__file__).resolve().parents[1] / "data" / "audiences.duckdb"
@@ -432,6 +438,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     plans, errors = plan_all(discovery, data_dir)
     db_path = database_path()
+    problem = database_file_problem(db_path)
+    if problem:
+        errors = [*errors, problem]
     if errors:
         for message in errors:
             print(f"error: {message}", file=sys.stderr)

@@ -6,6 +6,8 @@ names from here, so that the contract is written down once.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 RAW_SCHEMA = "raw"
 
 # Column order is free in the contract; this order is the one our writers use.
@@ -117,6 +119,22 @@ FLAW_LEDGER_COLUMNS: list[tuple[str, str]] = [
     ("flaw_type", "VARCHAR"),
     ("detail", "VARCHAR"),
 ]
+
+
+# DuckDB names a database after its file, so in a file called raw.duckdb `raw.events` could be
+# the catalog `raw` or the schema `raw`, and DuckDB refuses the query as ambiguous.
+SCHEMA_NAMES = (RAW_SCHEMA, FLAW_LEDGER_SCHEMA, "staging", "intermediate", "marts", "reference")
+
+
+def database_file_problem(path: Path) -> str | None:
+    """Why the scripts cannot use this DuckDB file, or None."""
+    if path.stem.lower() in SCHEMA_NAMES:
+        return (
+            f"{path.name} cannot hold the warehouse: DuckDB names the database after the file, "
+            f"and a database called {path.stem!r} clashes with the schema of that name; "
+            "choose another file name, e.g. audiences.duckdb"
+        )
+    return None
 
 
 def column_names(table: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from raw_contract import RAW_TABLES
+from raw_contract import RAW_TABLES, database_file_problem
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "audiences.duckdb"
 
@@ -50,6 +50,9 @@ def print_table(headers: list[str], rows: list[tuple[object, ...]]) -> None:
 
 def main() -> None:
     path = os.environ.get("AUDIENCES_DUCKDB_PATH", str(DEFAULT_PATH))
+    problem = database_file_problem(Path(path))
+    if problem:
+        sys.exit(f"error: {problem}")
     connection = duckdb.connect(path, read_only=True)
     print(f"\nWarehouse: {path}\n")
     print_table(["raw table", "raw", "staged", "duplicates", "quarantined"], row_counts(connection))

@@ -49,6 +49,19 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
+def test_database_file_named_like_a_schema_refused(tmp_path: Path) -> None:
+    path = tmp_path / "raw.duckdb"
+    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path))
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), *SMALL],
+        cwd=REPO_ROOT, env=env, check=False, capture_output=True, text=True,
+    )
+
+    assert result.returncode == 1
+    assert "raw.duckdb cannot hold the warehouse" in result.stderr
+    assert not path.exists()
+
+
 @pytest.fixture(scope="module")
 def flawed_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("flawed") / "nested" / "audiences.duckdb"

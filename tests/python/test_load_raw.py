@@ -213,6 +213,19 @@ def test_refused_run_creates_no_database(tmp_path: Path, db_path: Path) -> None:
     assert not db_path.exists()
 
 
+@pytest.mark.parametrize("file_name", ["raw.duckdb", "Marts.duckdb"])
+def test_database_file_named_like_a_schema_refused(tmp_path: Path, file_name: str) -> None:
+    data = tmp_path / "exports"
+    write_csv(data / "events.csv", make_rows("events", 1))
+    db_path = tmp_path / "db" / file_name
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode != 0
+    assert f"{file_name} cannot hold the warehouse" in result.stderr
+    assert not db_path.exists()
+
+
 def test_two_sources_for_one_table_refused(tmp_path: Path, db_path: Path) -> None:
     data = tmp_path / "exports"
     write_csv(data / "events.csv", make_rows("events", 1))
