@@ -35,8 +35,9 @@
     falls on 28 February in other years, as date arithmetic on years clamps it. -#}
 {% macro days_until_anniversary(date_expression) -%}
     {%- set years_since = dbt.datediff(date_expression, 'cast(' ~ as_of() ~ ' as date)', 'year') -%}
-    {%- set this_year = dbt.dateadd('year', years_since, date_expression) -%}
-    {%- set next_year = dbt.dateadd('year', years_since ~ ' + 1', date_expression) -%}
+    {#- parenthesized: dbt-spark's dateadd multiplies the interval text by 12 as it stands -#}
+    {%- set this_year = dbt.dateadd('year', '(' ~ years_since ~ ')', date_expression) -%}
+    {%- set next_year = dbt.dateadd('year', '(' ~ years_since ~ ' + 1)', date_expression) -%}
     case
         when cast({{ this_year }} as date) >= cast({{ as_of() }} as date)
             then {{ days_between(as_of(), this_year) }}
@@ -48,7 +49,7 @@
 {% macro whole_years_until_as_of(date_expression) -%}
     {%- set years_since = dbt.datediff(date_expression, 'cast(' ~ as_of() ~ ' as date)', 'year') -%}
     {{ years_since }} - case
-        when cast({{ dbt.dateadd('year', years_since, date_expression) }} as date) > cast({{ as_of() }} as date)
+        when cast({{ dbt.dateadd('year', '(' ~ years_since ~ ')', date_expression) }} as date) > cast({{ as_of() }} as date)
             then 1
         else 0
     end

@@ -53,6 +53,10 @@
 {%- endmacro %}
 
 {% macro spark__join_json_array_elements(json_array_text, alias, element_column, position_column) -%}
-    lateral view posexplode(from_json({{ json_array_text }}, 'array<string>'))
-        {{ alias }} as {{ position_column }}_zero_based, {{ element_column }}
+    lateral view inline(transform(
+        from_json({{ json_array_text }}, 'array<string>'),
+        (element, zero_based_index) -> named_struct(
+            '{{ element_column }}', element, '{{ position_column }}', zero_based_index + 1
+        )
+    )) {{ alias }} as {{ element_column }}, {{ position_column }}
 {%- endmacro %}

@@ -41,3 +41,18 @@
 {% macro event_name_key(expression) -%}
     trim(lower({{ regexp_replace_all(expression, '[ _-]+', ' ') }}))
 {%- endmacro %}
+
+{#- The values of a group as one text, sorted ascending, so that a list is the
+    same on every run (reverse-ETL syncs see no false changes). dbt.listagg cannot promise
+    that: dbt-spark ignores its order by. -#}
+{% macro sorted_listagg(measure, delimiter_text) -%}
+    {{ return(adapter.dispatch('sorted_listagg', 'audiences')(measure, delimiter_text)) }}
+{%- endmacro %}
+
+{% macro default__sorted_listagg(measure, delimiter_text) -%}
+    {{ dbt.listagg(measure, delimiter_text, 'order by ' ~ measure) }}
+{%- endmacro %}
+
+{% macro spark__sorted_listagg(measure, delimiter_text) -%}
+    array_join(array_sort(collect_list({{ measure }})), {{ delimiter_text }})
+{%- endmacro %}

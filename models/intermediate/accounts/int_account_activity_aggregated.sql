@@ -108,7 +108,7 @@ final as (
         activity.last_checkout_started_at,
         coalesce(activity.ad_clicks_30d, 0) as ad_clicks_30d,
         coalesce(activity.features_used_30d, 0) as features_used_30d,
-        1.0 * coalesce(activity.features_used_30d, 0) / nullif(features_in_product.features_seen, 0)
+        1e0 * coalesce(activity.features_used_30d, 0) / nullif(features_in_product.features_seen, 0)
             as usage_breadth
     from accounts
     left join account_users

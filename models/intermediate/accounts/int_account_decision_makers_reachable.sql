@@ -42,7 +42,7 @@ final as (
     select
         account_id,
         count(*) as reachable_decision_makers,
-        {{ dbt.listagg('email', "', '", 'order by email') }} as reachable_decision_maker_emails
+        {{ sorted_listagg('email', "', '") }} as reachable_decision_maker_emails
     from reachable
     group by account_id
 )

@@ -105,7 +105,7 @@ weighted_events as (
     select
         aged_events.person_id,
         coalesce(engagement_weights.weight, 0)
-        * power(0.5, 1.0 * aged_events.event_age_days / {{ var('engagement_half_life_days') }})
+        * power(0.5, 1e0 * aged_events.event_age_days / {{ var('engagement_half_life_days') }})
             as decayed_weight
     from aged_events
     left join engagement_weights

@@ -37,7 +37,7 @@ order_totals as (
         {% for days in [7, 30, 90] %}
             sum(case when {{ in_last_days('ordered_at', days) }} then 1 else 0 end) as orders_{{ days }}d,
         {% endfor %}
-        avg(case when is_deal_seeking then 1.0 else 0.0 end) as deal_seeking_share
+        avg(case when is_deal_seeking then 1e0 else 0e0 end) as deal_seeking_share
     from orders
     group by person_id
 ),
@@ -68,7 +68,7 @@ favorite_categories as (
     select
         person_id,
         category as favorite_category_purchased,
-        1.0 * purchased_quantity / total_purchased_quantity as favorite_category_quantity_share
+        1e0 * purchased_quantity / total_purchased_quantity as favorite_category_quantity_share
     from ranked_categories
     where category_rank = 1
 ),
@@ -100,7 +100,7 @@ btyd_summaries as (
         purchase_days - 1 as btyd_frequency,
         {{ days_between('first_purchase_date', 'last_purchase_date') }} as btyd_recency,
         {{ days_between('first_purchase_date', as_of()) }} as btyd_t,
-        coalesce(repeat_day_revenue / nullif(purchase_days - 1, 0), 0) as btyd_monetary_value
+        coalesce(1e0 * repeat_day_revenue / nullif(purchase_days - 1, 0), 0) as btyd_monetary_value
     from purchase_day_ranges
 ),
 
@@ -120,7 +120,7 @@ final as (
             as lifetime_revenue,
         order_totals.first_order_at,
         order_totals.last_order_at,
-        order_totals.gross_revenue / order_totals.orders_count as avg_order_value,
+        1e0 * order_totals.gross_revenue / order_totals.orders_count as avg_order_value,
         coalesce(order_totals.orders_7d, 0) as orders_7d,
         coalesce(order_totals.orders_30d, 0) as orders_30d,
         coalesce(order_totals.orders_90d, 0) as orders_90d,

@@ -136,7 +136,7 @@ decision_maker_lists as (
     select
         account_id,
         count(*) as decision_maker_count,
-        {{ dbt.listagg('email', "', '", 'order by email') }} as decision_maker_emails
+        {{ sorted_listagg('email', "', '") }} as decision_maker_emails
     from decision_makers
     group by account_id
 ),
@@ -225,9 +225,9 @@ final as (
         cast(coalesce(active_users_30d, 0) as {{ dbt.type_int() }}) as active_users_30d,
         cast(coalesce(active_users_prev_30d, 0) as {{ dbt.type_int() }}) as active_users_prev_30d,
         cast(coalesce(active_users_30d, 0) as {{ dbt.type_int() }}) as seats_used,
-        cast(1.0 * coalesce(active_users_30d, 0) / nullif(seat_limit, 0) as double) as seat_utilization,
+        cast(1e0 * coalesce(active_users_30d, 0) / nullif(seat_limit, 0) as double) as seat_utilization,
         cast(usage_this_month as double) as usage_this_month,
-        cast(usage_this_month / nullif(monthly_usage_limit, 0) as double) as usage_ratio_this_month,
+        cast(1e0 * usage_this_month / nullif(monthly_usage_limit, 0) as double) as usage_ratio_this_month,
         cast(coalesce(pricing_page_views_14d, 0) as {{ dbt.type_int() }}) as pricing_page_views_14d,
         cast(coalesce(pricing_page_views_30d, 0) as {{ dbt.type_int() }}) as pricing_page_views_30d,
         cast(coalesce(demo_requests_14d, 0) as {{ dbt.type_int() }}) as demo_requests_14d,

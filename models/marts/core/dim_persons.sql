@@ -141,7 +141,7 @@ derived as (
         lifetime_revenue as historic_clv,
         case
             when orders_count > 0
-                then orders_count * 365.0 / greatest(days_since_first_order, 30) * avg_order_value
+                then orders_count * 365e0 / greatest(days_since_first_order, 30) * avg_order_value
             else 0
         end as expected_clv_365d
     from dated

@@ -65,7 +65,7 @@ cart_products as (
 cart_product_lists as (
     select
         person_id,
-        {{ dbt.listagg('product_id', "','", 'order by product_id') }} as cart_product_ids
+        {{ sorted_listagg('product_id', "','") }} as cart_product_ids
     from cart_products
     group by person_id
 ),

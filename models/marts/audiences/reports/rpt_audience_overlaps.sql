@@ -47,8 +47,8 @@ final as (
         audience_pairs.audience_a,
         audience_pairs.audience_b,
         cast(coalesce(shared_members.shared_members, 0) as {{ dbt.type_bigint() }}) as shared_members,
-        1.0 * coalesce(shared_members.shared_members, 0) / nullif(size_a.members, 0) as share_of_a,
-        1.0 * coalesce(shared_members.shared_members, 0) / nullif(size_b.members, 0) as share_of_b
+        1e0 * coalesce(shared_members.shared_members, 0) / nullif(size_a.members, 0) as share_of_a,
+        1e0 * coalesce(shared_members.shared_members, 0) / nullif(size_b.members, 0) as share_of_b
     from audience_pairs
     left join shared_members
         on audience_pairs.audience_a = shared_members.audience_a

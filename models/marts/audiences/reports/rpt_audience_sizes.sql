@@ -56,8 +56,8 @@ final as (
         cast(coalesce(audience_counts.members_with_it_as_primary, 0) as {{ dbt.type_bigint() }})
             as members_with_it_as_primary,
         cast(bases.base_size as {{ dbt.type_bigint() }}) as base_size,
-        1.0 * coalesce(audience_counts.members, 0) / nullif(bases.base_size, 0) as share_of_base,
-        coalesce(1.0 * coalesce(audience_counts.members, 0) / nullif(bases.base_size, 0), 0)
+        1e0 * coalesce(audience_counts.members, 0) / nullif(bases.base_size, 0) as share_of_base,
+        coalesce(1e0 * coalesce(audience_counts.members, 0) / nullif(bases.base_size, 0), 0)
         < {{ var('small_audience_share', 0.1) }}
         and audience_catalog.is_top_value = 0 as is_small_and_not_top_value
     from audience_catalog

@@ -27,7 +27,7 @@ expected_lists as (
     select
         account_id,
         count(*) as reachable_decision_makers,
-        {{ dbt.listagg('email', "', '", 'order by email') }} as decision_maker_emails
+        {{ sorted_listagg('email', "', '") }} as decision_maker_emails
     from reachable
     group by account_id
 ),

@@ -18,7 +18,7 @@ points as (
         account_id,
         case
             when active_users_prev_30d > 0
-                and active_users_30d * 1.0 / active_users_prev_30d <= 1 - {{ var('churn_risk_min_usage_drop') }}
+                and active_users_30d * 1e0 / active_users_prev_30d <= 1 - {{ var('churn_risk_min_usage_drop') }}
                 then 1
             else 0
         end

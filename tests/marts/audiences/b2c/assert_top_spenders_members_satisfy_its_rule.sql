@@ -43,7 +43,7 @@ expected as (
     inner join levels_with_buyers_above
         on buyers.lifetime_revenue = levels_with_buyers_above.lifetime_revenue
     where buyers.has_privacy_opt_out = false
-        and 100.0 * levels_with_buyers_above.buyers_above
+        and 100e0 * levels_with_buyers_above.buyers_above
         < {{ var('top_spender_pct') }} * levels_with_buyers_above.buyers_total
 ),
 
