@@ -1,10 +1,12 @@
 """The project's two entry points, runnable with nothing but python3.
 
     python3 scripts/dev.py main   # set up, generate the demo data set, dbt build, print counts
-    python3 scripts/dev.py test   # set up, then every check: ruff, sqlfluff, dbt build, pytest
+    python3 scripts/dev.py test   # set up, then every check: ruff, dbt build, sqlfluff, pytest,
+                                  # and the same project built on Spark and compared
+    python3 scripts/dev.py spark  # only the Spark check (scripts/spark_check.py)
 
 Set-up creates `.venv` beside this folder and installs requirements.txt (exact pins) into it,
-again only when requirements.txt changed.
+plus requirements-spark.txt for the checks, again only when those files changed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import datetime as dt
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -21,6 +24,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 VENV_DIR = REPO_ROOT / ".venv"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
+SPARK_REQUIREMENTS = REPO_ROOT / "requirements-spark.txt"
 INSTALLED_STAMP = VENV_DIR / ".requirements.sha256"
 
 # The test data set is fixed, so every run of the checks sees the same data.
@@ -41,15 +45,24 @@ def run(command: list[str], env: dict[str, str] | None = None) -> None:
         sys.exit(f"FAILED ({completed.returncode}): {' '.join(command)}")
 
 
-def set_up() -> None:
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if INSTALLED_STAMP.exists() and INSTALLED_STAMP.read_text() == wanted:
+def set_up(with_spark: bool = False) -> None:
+    """Install requirements.txt, or requirements-spark.txt (which includes it) for the checks."""
+    requirements = SPARK_REQUIREMENTS if with_spark else REQUIREMENTS
+    wanted = requirements_digest(requirements)
+    if INSTALLED_STAMP.exists() and wanted in INSTALLED_STAMP.read_text().split():
         return
     if not VENV_DIR.exists():
         print(f"creating {VENV_DIR}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV_DIR)
-    run([venv_bin("python"), "-m", "pip", "install", "--quiet", "-r", str(REQUIREMENTS)])
-    INSTALLED_STAMP.write_text(wanted)
+    run([venv_bin("python"), "-m", "pip", "install", "--quiet", "-r", str(requirements)])
+    # the Spark set is a superset: once it is in, plain requirements are in too
+    digests = [wanted, requirements_digest(REQUIREMENTS)] if with_spark else [wanted]
+    INSTALLED_STAMP.write_text(" ".join(digests))
+
+
+def requirements_digest(requirements: Path) -> str:
+    contents = REQUIREMENTS.read_bytes() + requirements.read_bytes()
+    return hashlib.sha256(contents).hexdigest()
 
 
 def dbt_env(duckdb_path: Path) -> dict[str, str]:
@@ -69,8 +82,14 @@ def generate_and_build(duckdb_path: Path, persons: int, seed: int, end_date: str
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     run(
         [
-            venv_bin("python"), "scripts/generate_data.py", "--persons", str(persons),
-            "--seed", str(seed), "--end-date", end_date,
+            venv_bin("python"),
+            "scripts/generate_data.py",
+            "--persons",
+            str(persons),
+            "--seed",
+            str(seed),
+            "--end-date",
+            end_date,
         ],
         env,
     )
@@ -95,6 +114,26 @@ def test_job(args: argparse.Namespace) -> None:
     env["AUDIENCES_TEST_WAREHOUSE"] = str(duckdb_path)
     env["AUDIENCES_TEST_END_DATE"] = TEST_END_DATE
     run([venv_bin("python"), "-m", "pytest", "-q", "tests/python", *args.pytest_args], env)
+    spark_job(args)
+
+
+def spark_job(_: argparse.Namespace) -> None:
+    if not java_available():
+        # CI's machines have Java, so there a missing one is a failure, never a silent skip
+        message = "the Spark check needs Java 17 or 21 (pyspark runs on it) and found none"
+        if os.environ.get("CI"):
+            sys.exit(f"FAILED: {message}")
+        print(f"\nSKIPPED: {message}; install one (Debian: openjdk-17-jre-headless)", flush=True)
+        return
+    set_up(with_spark=True)
+    run([venv_bin("python"), "scripts/spark_check.py"])
+
+
+def java_available() -> bool:
+    java_home = os.environ.get("JAVA_HOME")
+    return shutil.which("java") is not None or (
+        java_home is not None and (Path(java_home) / "bin" / "java").exists()
+    )
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -110,6 +149,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     test_parser = jobs.add_parser("test", help="run every check on a small generated data set")
     test_parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     test_parser.set_defaults(run_job=test_job)
+    spark_parser = jobs.add_parser(
+        "spark", help="build the project on Spark and compare with DuckDB"
+    )
+    spark_parser.set_defaults(run_job=spark_job)
     setup_parser = jobs.add_parser("setup", help="only create .venv and install requirements")
     setup_parser.set_defaults(run_job=lambda _: set_up())
     return parser.parse_args(argv)
