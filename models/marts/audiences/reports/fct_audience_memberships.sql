@@ -18,9 +18,7 @@ audience_catalog as (
             {%- else -%}
                 account_id as member_id,
             {%- endif %}
-            {% if audience.name == 'product_champions' -%}
-                account_id,
-            {%- elif audience.member_type == 'account' -%}
+            {% if audience.member_type == 'account' or audience.name == 'product_champions' -%}
                 account_id,
             {%- else -%}
                 cast(null as {{ dbt.type_string() }}) as account_id,

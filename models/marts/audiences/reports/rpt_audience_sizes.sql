@@ -44,27 +44,36 @@ audience_counts as (
     group by audience_name
 ),
 
-final as (
+sized as (
     select
-        audience_catalog.audience_name,
-        audience_catalog.audience_type,
-        audience_catalog.member_type,
-        cast(audience_catalog.priority as {{ dbt.type_int() }}) as audience_priority,
-        audience_catalog.is_top_value = 1 as is_top_value,
-        cast(coalesce(audience_counts.members, 0) as {{ dbt.type_bigint() }}) as members,
-        cast(coalesce(audience_counts.emailable_members, 0) as {{ dbt.type_bigint() }}) as emailable_members,
-        cast(coalesce(audience_counts.members_with_it_as_primary, 0) as {{ dbt.type_bigint() }})
-            as members_with_it_as_primary,
-        cast(bases.base_size as {{ dbt.type_bigint() }}) as base_size,
-        1e0 * coalesce(audience_counts.members, 0) / nullif(bases.base_size, 0) as share_of_base,
-        coalesce(1e0 * coalesce(audience_counts.members, 0) / nullif(bases.base_size, 0), 0)
-        < {{ var('small_audience_share', 0.1) }}
-        and audience_catalog.is_top_value = 0 as is_small_and_not_top_value
+        audience_catalog.*,
+        coalesce(audience_counts.members, 0) as members,
+        coalesce(audience_counts.emailable_members, 0) as emailable_members,
+        coalesce(audience_counts.members_with_it_as_primary, 0) as members_with_it_as_primary,
+        bases.base_size,
+        1e0 * coalesce(audience_counts.members, 0) / nullif(bases.base_size, 0) as share_of_base
     from audience_catalog
     left join audience_counts
         on audience_catalog.audience_name = audience_counts.audience_name
     left join bases
         on audience_catalog.member_type = bases.member_type
+),
+
+final as (
+    select
+        audience_name,
+        audience_type,
+        member_type,
+        cast(priority as {{ dbt.type_int() }}) as audience_priority,
+        is_top_value = 1 as is_top_value,
+        cast(members as {{ dbt.type_bigint() }}) as members,
+        cast(emailable_members as {{ dbt.type_bigint() }}) as emailable_members,
+        cast(members_with_it_as_primary as {{ dbt.type_bigint() }}) as members_with_it_as_primary,
+        cast(base_size as {{ dbt.type_bigint() }}) as base_size,
+        share_of_base,
+        coalesce(share_of_base, 0) < {{ var('small_audience_share', 0.1) }}
+        and is_top_value = 0 as is_small_and_not_top_value
+    from sized
 )
 
 select * from final
