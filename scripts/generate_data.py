@@ -2,8 +2,9 @@
 """Generate a realistic, deliberately flawed raw data set for the audiences project.
 
 Writes the ten tables of the raw contract (../shared/spec/raw-contract.md) into the schema
-`raw` of the DuckDB file named by `AUDIENCES_DUCKDB_PATH` (default `data/audiences.duckdb`),
-plus a ledger of every injected flaw in `generator_audit.injected_flaws`.
+`raw` of the DuckDB file named by `AUDIENCES_DUCKDB_PATH` (a relative path is taken from the
+current directory, as dbt does; default `data/audiences.duckdb` in the repository), plus
+a ledger of every injected flaw in `generator_audit.injected_flaws`.
 
     python scripts/generate_data.py --persons 10000 --seed 42 --end-date 2026-03-31 \
         --days 365 --flaw-rate 0.02
@@ -1162,29 +1163,52 @@ def shop_events(rng: np.random.Generator, cfg: Config, cat: Catalog, p: Persons,
 
 def refund_events(rng: np.random.Generator, cfg: Config, cat: Catalog, ev: Events,
                   items: dict[str, np.ndarray]) -> Events:
-    """~6% of orders are refunded 1-20 days later, fully or one line; server-side events with
-    the user id only."""
+    """~6% of orders are refunded 1-20 days later: in full (60%), one line (25%), or in two
+    partial refunds a few hours to days apart (15%: two different lines, or the two halves of
+    a one-line order). Server-side events with the user id only. Every refund names a
+    generated order, and the refunds of an order never add up to more than its revenue (the
+    sum of its lines, price * quantity, as on its `Order Completed`)."""
     completed = np.flatnonzero(ev["name"] == ORDER_COMPLETED)
     refunded = completed[rng.random(completed.size) < 0.06]
-    when = ev["occ"][refunded] + rng.integers(DAY, 20 * DAY, refunded.size)
-    refunded, when = refunded[when <= cfg.end_ts - 60], when[when <= cfg.end_ts - 60]
-    line_cents = cat.price_cents[items["product"]] * items["quantity"]
     order_keys = ev["order"][refunded]
+    # items are sorted by order: each order's lines are the slice [first, last)
     first = np.searchsorted(items["order"], order_keys, side="left")
     last = np.searchsorted(items["order"], order_keys, side="right")
-    totals = np.add.reduceat(line_cents, first) if first.size else first
-    one_line = line_cents[first + (rng.random(first.size) * (last - first)).astype(np.int64)]
-    amount = np.where(rng.random(first.size) < 0.7, totals, one_line)
+    lines = last - first
+    n = refunded.size
+    line_cents = cat.price_cents[items["product"]] * items["quantity"]
+    cumulative = np.concatenate(([0], np.cumsum(line_cents)))
+    totals = cumulative[last] - cumulative[first]  # this order's lines only
+    pick = first + (rng.random(n) * lines).astype(np.int64)
+    # a different line of the same order when it has two or more
+    step = 1 + (rng.random(n) * np.maximum(lines - 1, 1)).astype(np.int64)
+    other = first + (pick - first + step) % np.maximum(lines, 1)
+    kind = rng.choice(np.array([0, 1, 2]), n, p=[0.6, 0.25, 0.15])
+    one_line = line_cents[np.minimum(pick, line_cents.size - 1)] if n else totals
+    two_lines = lines >= 2
+    split = (kind == 2) & (two_lines | (one_line >= 2))
+    amount = np.select([kind == 0, ~split, two_lines], [totals, one_line, one_line],
+                       one_line // 2)
+    second = np.where(two_lines, line_cents[np.minimum(other, line_cents.size - 1)] if n
+                      else totals, one_line - one_line // 2)
+    when = ev["occ"][refunded] + rng.integers(DAY, 20 * DAY, n)
+    later = when + rng.integers(HOUR, 10 * DAY, n)
+    keep = (lines > 0) & (when <= cfg.end_ts - 60)
+    keep_second = keep & split & (later <= cfg.end_ts - 60)
+    rows = np.concatenate((np.flatnonzero(keep), np.flatnonzero(keep_second)))
+    occ = np.concatenate((when[keep], later[keep_second]))
+    refund = np.concatenate((amount[keep], second[keep_second]))
+    source = refunded[rows]
     return new_events(
-        refunded.size,
+        rows.size,
         name=ORDER_REFUNDED,
-        user=ev["user"][refunded],
-        occ=when,
+        user=ev["user"][source],
+        occ=occ,
         server=True,
-        order=order_keys,
-        refund=amount,
-        location=ev["location"][refunded],
-        person=ev["person"][refunded],
+        order=order_keys[rows],
+        refund=refund,
+        location=ev["location"][source],
+        person=ev["person"][source],
     )
 
 
@@ -2589,8 +2613,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def database_path() -> Path:
-    path = Path(os.environ.get("AUDIENCES_DUCKDB_PATH", DEFAULT_DB_PATH))
-    path = path if path.is_absolute() else REPO_ROOT / path
+    # like dbt, the loader and the report: a relative AUDIENCES_DUCKDB_PATH is taken from the
+    # current directory; without it, the default file in the repository
+    value = os.environ.get("AUDIENCES_DUCKDB_PATH")
+    path = Path(value).expanduser().resolve() if value else REPO_ROOT / DEFAULT_DB_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -62,6 +62,17 @@ def test_database_file_named_like_a_schema_refused(tmp_path: Path) -> None:
     assert not path.exists()
 
 
+def test_a_relative_path_is_taken_from_the_current_directory(tmp_path: Path) -> None:
+    env = dict(os.environ, AUDIENCES_DUCKDB_PATH="here/audiences.duckdb")
+    subprocess.run(
+        [sys.executable, str(SCRIPT), *SMALL, "--persons", "20", "--days", "7"],
+        cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
+    )
+
+    assert (tmp_path / "here" / "audiences.duckdb").exists()
+    assert not (REPO_ROOT / "here").exists()
+
+
 @pytest.fixture(scope="module")
 def flawed_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("flawed") / "nested" / "audiences.duckdb"
@@ -388,6 +399,79 @@ def test_refunds_are_positive_and_refer_to_orders(clean: duckdb.DuckDBPyConnecti
             )
         )
     """) == 0
+
+
+@pytest.fixture(scope="module", params=[0.0, 0.05], ids=["clean", "flawed"])
+def shop(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Enough orders (~600) for every kind of refund, without and with flaws."""
+    path = tmp_path_factory.mktemp("shop") / "audiences.duckdb"
+    generate(path, "--persons", "4000", "--days", "180", "--seed", "3",
+             "--flaw-rate", str(request.param))
+    yield from connect(path)
+
+
+def refunds_per_order(connection: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """Per refunded order_id: the refund amounts and the order's revenue (None when no
+    `Order Completed` carries that order_id). Parsed in Python: a truncated payload is
+    skipped, not fatal."""
+    events = rows(connection, f"""
+        select distinct events.event_id, events.event_name, events.properties,
+            flaws.flaw_type, flaws.detail
+        from raw.events as events
+        left join {LEDGER} as flaws
+            on flaws.source_table = 'events' and flaws.record_id = events.event_id
+    """)
+    revenue: dict[str, float] = {}
+    refunds: dict[str, list[float]] = {}
+    for _, name, properties, flaw, detail in events:
+        try:
+            payload = json.loads(properties)
+        except (TypeError, json.JSONDecodeError):
+            continue  # a malformed_json flaw
+        canonical = detail if flaw == "name_variant" else name
+        if "products" in payload:  # only an Order Completed carries products
+            # a negative_revenue flaw flips the sign of the order, not what was paid
+            revenue[payload["order_id"]] = abs(float(payload["revenue"]))
+        elif canonical == "Order Refunded":
+            refunds.setdefault(payload["order_id"], []).append(float(payload["revenue"]))
+    return {
+        order_id: {"refunds": amounts, "revenue": revenue.get(order_id)}
+        for order_id, amounts in refunds.items()
+    }
+
+
+def test_refunds_never_exceed_their_order_and_name_a_generated_order(
+    shop: duckdb.DuckDBPyConnection,
+) -> None:
+    per_order = refunds_per_order(shop)
+    over = {
+        order_id: order for order_id, order in per_order.items()
+        if order["revenue"] is not None
+        and (sum(order["refunds"]) > order["revenue"] + 0.005 or min(order["refunds"]) <= 0)
+    }
+    assert over == {}
+    # an order is only hidden from this check when its Order Completed row was truncated by a
+    # malformed_json flaw; at flaw rate 0 every refund's order must be found
+    orphans = sum(len(order["refunds"]) for order in per_order.values()
+                  if order["revenue"] is None)
+    hidden_orders = scalar(shop, f"""
+        select count(distinct events.event_id)
+        from {LEDGER} as flaws
+        inner join raw.events as events on events.event_id = flaws.record_id
+        where flaws.flaw_type = 'malformed_json' and events.event_name = 'Order Completed'
+    """)
+    assert orphans <= hidden_orders
+
+
+def test_refunds_are_full_partial_and_split(shop: duckdb.DuckDBPyConnection) -> None:
+    orders = [order for order in refunds_per_order(shop).values() if order["revenue"]]
+    full = [o for o in orders if len(o["refunds"]) == 1
+            and abs(o["refunds"][0] - o["revenue"]) < 0.005]
+    partial = [o for o in orders if len(o["refunds"]) == 1
+               and o["refunds"][0] < o["revenue"] - 0.005]
+    split = [o for o in orders if len(o["refunds"]) == 2]
+    assert full and partial and split, (len(full), len(partial), len(split))
 
 
 def test_identity_stitching_material(clean: duckdb.DuckDBPyConnection) -> None:
