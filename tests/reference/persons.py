@@ -178,6 +178,22 @@ def _orders(ctx: Context) -> pd.DataFrame:
     return orders
 
 
+def _refunded_revenue(ctx: Context, orders: pd.DataFrame) -> pd.Series:
+    """Per order (aligned on `orders`): what its refunds take back. Each `Order Refunded` up
+    to as_of counts once per event_id, whoever sent it, toward the order its order_id names;
+    an order's refunds are summed and capped at its revenue. Refunds naming no order in
+    `orders` (unknown, before the data) are dropped."""
+    ev = ctx.events_identified
+    refunds = ev[
+        (ev["event_name"] == "Order Refunded")
+        & ev["order_id"].notna()
+        & (ev["occurred_at"] <= ctx.as_of)
+    ].drop_duplicates("event_id")
+    claimed = refunds["revenue"].fillna(0.0).groupby(refunds["order_id"]).sum()
+    asked = orders["order_id"].map(claimed).astype("float64").fillna(0.0)
+    return asked.clip(upper=orders["order_revenue"].astype("float64"))
+
+
 def _persons(ctx: Context) -> pd.DataFrame:
     """Every person up to as_of: person_id, user_id, is_anonymous."""
     a = ctx.as_of
@@ -299,11 +315,12 @@ def _commerce(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     ev = ctx.events_identified
     pid = persons["person_id"]
     orders = _orders(ctx)
+    # a refund counts for the person of the order it names, never beyond what was paid
+    orders["refunded_revenue"] = _refunded_revenue(ctx, orders)
     by_person = orders.groupby("person_id")
     orders_count = at(pid, by_person.size()).fillna(0).astype("Int64")
     gross = at(pid, by_person["order_revenue"].sum()).fillna(0.0)
-    refunds = ev[ev["event_name"] == "Order Refunded"]
-    refunded = at(pid, refunds.groupby("person_id")["revenue"].sum(min_count=0)).fillna(0.0)
+    refunded = at(pid, by_person["refunded_revenue"].sum()).fillna(0.0)
     persons["orders_count"] = orders_count
     persons["gross_revenue"] = gross
     persons["refunded_revenue"] = refunded
@@ -311,7 +328,8 @@ def _commerce(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     persons["first_order_at"] = at(pid, by_person["occurred_at"].min())
     persons["last_order_at"] = at(pid, by_person["occurred_at"].max())
     buyer = orders_count > 0
-    persons["avg_order_value"] = (gross / orders_count.astype("float64")).where(buyer)
+    # net of refunds, like lifetime_revenue and historic_clv
+    persons["avg_order_value"] = ((gross - refunded) / orders_count.astype("float64")).where(buyer)
 
     for name, label in [("Product Viewed", "product_views"), ("Product Added", "cart_adds")]:
         rows = ev[ev["event_name"] == name]

@@ -2,7 +2,9 @@
 
 {#- Per buyer, up to as_of: orders, revenue net of refunds, windowed order counts, favorite
     purchased category, deal seeking, and the BTYD summary (the `lifetimes` package's
-    definitions with a one-day period). -#}
+    definitions with a one-day period). Refunds come through their order (int_orders_enriched:
+    the order's person, capped at its revenue), so lifetime_revenue is never below 0 and a
+    refund naming no order seen up to as_of changes nothing. -#}
 
 with
 
@@ -10,21 +12,8 @@ orders as (
     select * from {{ ref('int_orders_enriched') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_identified') }}
-),
-
 order_items as (
     select * from {{ ref('stg_raw__order_items') }}
-),
-
-refunds as (
-    select
-        person_id,
-        sum(coalesce(revenue, 0)) as refunded_revenue
-    from events
-    where event_name = 'Order Refunded'
-    group by person_id
 ),
 
 order_totals as (
@@ -32,6 +21,8 @@ order_totals as (
         person_id,
         count(*) as orders_count,
         sum(revenue) as gross_revenue,
+        sum(refunded_revenue) as refunded_revenue,
+        sum(net_revenue) as lifetime_revenue,
         min(ordered_at) as first_order_at,
         max(ordered_at) as last_order_at,
         {% for days in [7, 30, 90] %}
@@ -104,26 +95,19 @@ btyd_summaries as (
     from purchase_day_ranges
 ),
 
-buyers_and_refunders as (
-    select person_id from order_totals
-    union
-    select person_id from refunds
-),
-
 final as (
     select
-        buyers_and_refunders.person_id,
-        coalesce(order_totals.orders_count, 0) as orders_count,
-        coalesce(order_totals.gross_revenue, 0) as gross_revenue,
-        coalesce(refunds.refunded_revenue, 0) as refunded_revenue,
-        coalesce(order_totals.gross_revenue, 0) - coalesce(refunds.refunded_revenue, 0)
-            as lifetime_revenue,
+        order_totals.person_id,
+        order_totals.orders_count,
+        order_totals.gross_revenue,
+        order_totals.refunded_revenue,
+        order_totals.lifetime_revenue,
         order_totals.first_order_at,
         order_totals.last_order_at,
-        1e0 * order_totals.gross_revenue / order_totals.orders_count as avg_order_value,
-        coalesce(order_totals.orders_7d, 0) as orders_7d,
-        coalesce(order_totals.orders_30d, 0) as orders_30d,
-        coalesce(order_totals.orders_90d, 0) as orders_90d,
+        1e0 * order_totals.lifetime_revenue / order_totals.orders_count as avg_order_value,
+        order_totals.orders_7d,
+        order_totals.orders_30d,
+        order_totals.orders_90d,
         order_totals.deal_seeking_share,
         favorite_categories.favorite_category_purchased,
         favorite_categories.favorite_category_quantity_share,
@@ -131,15 +115,11 @@ final as (
         btyd_summaries.btyd_recency,
         btyd_summaries.btyd_t,
         btyd_summaries.btyd_monetary_value
-    from buyers_and_refunders
-    left join order_totals
-        on buyers_and_refunders.person_id = order_totals.person_id
-    left join refunds
-        on buyers_and_refunders.person_id = refunds.person_id
+    from order_totals
     left join favorite_categories
-        on buyers_and_refunders.person_id = favorite_categories.person_id
+        on order_totals.person_id = favorite_categories.person_id
     left join btyd_summaries
-        on buyers_and_refunders.person_id = btyd_summaries.person_id
+        on order_totals.person_id = btyd_summaries.person_id
 )
 
 select * from final
