@@ -98,7 +98,10 @@ def generate_and_build(duckdb_path: Path, persons: int, seed: int, end_date: str
 
 def main_job(args: argparse.Namespace) -> None:
     set_up()
-    duckdb_path = Path(os.environ.get("AUDIENCES_DUCKDB_PATH", REPO_ROOT / "data/audiences.duckdb"))
+    # a relative path means the caller's directory, as it does for dbt and the other scripts
+    duckdb_path = Path(
+        os.environ.get("AUDIENCES_DUCKDB_PATH", REPO_ROOT / "data/audiences.duckdb")
+    ).resolve()
     generate_and_build(duckdb_path, args.persons, args.seed, args.end_date)
     run([venv_bin("python"), "scripts/report.py"], dbt_env(duckdb_path))
 
