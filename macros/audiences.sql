@@ -20,6 +20,18 @@
     ]) }}
 {%- endmacro %}
 
+{#- The audience_catalog seed columns every audience table carries, from its catalog row
+    (`catalog_entry` unless named): name, type (b2c / b2b), description, owner, recommended
+    campaign and priority. One place, so that the audience tables cannot drift apart. -#}
+{% macro audience_catalog_columns(catalog_entry='catalog_entry') -%}
+    {{ catalog_entry }}.audience_name,
+        {{ catalog_entry }}.audience_type,
+        {{ catalog_entry }}.description as audience_description,
+        {{ catalog_entry }}.owner as audience_owner,
+        {{ catalog_entry }}.recommended_campaign,
+        cast({{ catalog_entry }}.priority as {{ dbt.type_int() }}) as audience_priority,
+{%- endmacro %}
+
 {#- Define a person audience from other audiences and from traits, without writing its SQL:
 
         {{ compose_person_audience(
@@ -90,9 +102,7 @@ final as (
         {% for fact in facts %}
             members.{{ fact }},
         {% endfor %}
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry
