@@ -338,7 +338,8 @@ def test_reference_lifecycle_uses_every_stage_and_status(
     reference_lifecycle: dict[str, pd.DataFrame],
 ) -> None:
     current = reference_lifecycle["dim_person_lifecycle"]
-    assert set(current["lifecycle_stage"]) == {"loyal", "active", "lapsed", "inactive"}
+    assert set(current["lifecycle_stage"].dropna()) == {"loyal", "active", "lapsed", "inactive"}
+    assert current["lifecycle_stage"].isna().any(), "no person without activity to keep a row for"
     assert set(current["lifecycle_status"]) == {
         "prospect",
         "first_time_buyer",
@@ -553,7 +554,10 @@ def test_reference_top_spenders_cut_is_exact_and_ranks_opted_out_buyers() -> Non
 
 def test_reference_lifecycle_at_its_boundaries() -> None:
     viewed, ordered = "Page Viewed", "Order Completed"
-    people = ["active_edge", "lapsed_edge", "inactive_edge", "loyal", "not_loyal", "newcomer"]
+    people = [
+        *("active_edge", "lapsed_edge", "inactive_edge", "loyal", "not_loyal", "newcomer"),
+        "silent",
+    ]
     inputs = _tiny_inputs(
         [{"person_id": p, "orders_count": 3 if "loyal" in p else 0} for p in people],
         [
@@ -611,7 +615,10 @@ def test_reference_lifecycle_at_its_boundaries() -> None:
         "loyal": "regular",
         "not_loyal": "regular",
         "newcomer": "prospect",
+        "silent": "prospect",
     }
+    stages = tables["dim_person_lifecycle"].set_index("person_id")["lifecycle_stage"]
+    assert stages["silent"] is None
 
 
 def test_reference_primary_audience_is_the_lowest_priority_then_the_name() -> None:
