@@ -11,6 +11,7 @@
         {'name': 'product_sharers', 'member_type': 'person'},
         {'name': 'dormant_shoppers', 'member_type': 'person'},
         {'name': 'shoe_lovers', 'member_type': 'person'},
+        {'name': 'window_shoppers_without_cart', 'member_type': 'person'},
         {'name': 'high_value_prospects', 'member_type': 'account'},
         {'name': 'unengaged_prospects', 'member_type': 'account'},
         {'name': 'onboarding_customers', 'member_type': 'account'},
