@@ -7,6 +7,7 @@ absolute, nulls equal nulls)."""
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -279,6 +280,28 @@ def test_memberships_list_the_reference_members(
     _assert_same_keys(
         ours, theirs, ["audience_name", "member_id"], "fct_audience_memberships (B2C rows)"
     )
+
+
+def test_audience_sizes_agree_with_the_reference(
+    reference_inputs: AudienceInputs,
+    reference_audiences: dict[str, pd.DataFrame],
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """rpt_audience_sizes of each B2C audience: members, the base (every reference person),
+    the share and the small-and-not-top-value flag, recomputed from the reference members."""
+    base = len(reference_inputs.persons)
+    catalog = load_catalog().set_index("audience_name")
+    share_limit = reference_inputs.ctx.vars.small_audience_share
+    cursor = warehouse.cursor()
+    report = cursor.sql("select * from marts.rpt_audience_sizes").df().set_index("audience_name")
+    for case in AUDIENCES:
+        members = reference_audiences[case.name][case.keys[0]].nunique()
+        share = members / base
+        small = share < share_limit and not int(catalog.loc[case.name, "is_top_value"])
+        row = report.loc[case.name]
+        assert (row["members"], row["base_size"]) == (members, base), case.name
+        assert math.isclose(row["share_of_base"], share, rel_tol=REL_TOL), case.name
+        assert bool(row["is_small_and_not_top_value"]) == small, case.name
 
 
 def test_memberships_primary_audience_of_each_person(
