@@ -11,6 +11,7 @@
         {'name': 'product_sharers', 'member_type': 'person'},
         {'name': 'dormant_shoppers', 'member_type': 'person'},
         {'name': 'shoe_lovers', 'member_type': 'person'},
+        {'name': 'window_shoppers_without_cart', 'member_type': 'person'},
         {'name': 'high_value_prospects', 'member_type': 'account'},
         {'name': 'unengaged_prospects', 'member_type': 'account'},
         {'name': 'onboarding_customers', 'member_type': 'account'},
@@ -18,6 +19,18 @@
         {'name': 'churn_risk_accounts', 'member_type': 'account'},
         {'name': 'product_champions', 'member_type': 'person'},
     ]) }}
+{%- endmacro %}
+
+{#- The audience_catalog seed columns every audience table carries, from its catalog row
+    (`catalog_entry` unless named): name, type (b2c / b2b), description, owner, recommended
+    campaign and priority. One place, so that the audience tables cannot drift apart. -#}
+{% macro audience_catalog_columns(catalog_entry='catalog_entry') -%}
+    {{ catalog_entry }}.audience_name,
+        {{ catalog_entry }}.audience_type,
+        {{ catalog_entry }}.description as audience_description,
+        {{ catalog_entry }}.owner as audience_owner,
+        {{ catalog_entry }}.recommended_campaign,
+        cast({{ catalog_entry }}.priority as {{ dbt.type_int() }}) as audience_priority,
 {%- endmacro %}
 
 {#- Define a person audience from other audiences and from traits, without writing its SQL:
@@ -90,9 +103,7 @@ final as (
         {% for fact in facts %}
             members.{{ fact }},
         {% endfor %}
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry

@@ -7,6 +7,7 @@ absolute, nulls equal nulls)."""
 
 from __future__ import annotations
 
+import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,9 @@ CARRIED = (
     "is_emailable",
     "email",
     "audience_name",
+    "audience_type",
+    "audience_description",
+    "audience_owner",
     "recommended_campaign",
     "audience_priority",
     "as_of",
@@ -278,6 +282,28 @@ def test_memberships_list_the_reference_members(
     )
 
 
+def test_audience_sizes_agree_with_the_reference(
+    reference_inputs: AudienceInputs,
+    reference_audiences: dict[str, pd.DataFrame],
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """rpt_audience_sizes of each B2C audience: members, the base (every reference person),
+    the share and the small-and-not-top-value flag, recomputed from the reference members."""
+    base = len(reference_inputs.persons)
+    catalog = load_catalog().set_index("audience_name")
+    share_limit = reference_inputs.ctx.vars.small_audience_share
+    cursor = warehouse.cursor()
+    report = cursor.sql("select * from marts.rpt_audience_sizes").df().set_index("audience_name")
+    for case in AUDIENCES:
+        members = reference_audiences[case.name][case.keys[0]].nunique()
+        share = members / base
+        small = share < share_limit and not int(catalog.loc[case.name, "is_top_value"])
+        row = report.loc[case.name]
+        assert (row["members"], row["base_size"]) == (members, base), case.name
+        assert math.isclose(row["share_of_base"], share, rel_tol=REL_TOL), case.name
+        assert bool(row["is_small_and_not_top_value"]) == small, case.name
+
+
 def test_memberships_primary_audience_of_each_person(
     reference_audiences: dict[str, pd.DataFrame], mart_memberships: pd.DataFrame
 ) -> None:
@@ -338,7 +364,8 @@ def test_reference_lifecycle_uses_every_stage_and_status(
     reference_lifecycle: dict[str, pd.DataFrame],
 ) -> None:
     current = reference_lifecycle["dim_person_lifecycle"]
-    assert set(current["lifecycle_stage"]) == {"loyal", "active", "lapsed", "inactive"}
+    assert set(current["lifecycle_stage"].dropna()) == {"loyal", "active", "lapsed", "inactive"}
+    assert current["lifecycle_stage"].isna().any(), "no person without activity to keep a row for"
     assert set(current["lifecycle_status"]) == {
         "prospect",
         "first_time_buyer",
@@ -553,7 +580,10 @@ def test_reference_top_spenders_cut_is_exact_and_ranks_opted_out_buyers() -> Non
 
 def test_reference_lifecycle_at_its_boundaries() -> None:
     viewed, ordered = "Page Viewed", "Order Completed"
-    people = ["active_edge", "lapsed_edge", "inactive_edge", "loyal", "not_loyal", "newcomer"]
+    people = [
+        *("active_edge", "lapsed_edge", "inactive_edge", "loyal", "not_loyal", "newcomer"),
+        "silent",
+    ]
     inputs = _tiny_inputs(
         [{"person_id": p, "orders_count": 3 if "loyal" in p else 0} for p in people],
         [
@@ -611,7 +641,10 @@ def test_reference_lifecycle_at_its_boundaries() -> None:
         "loyal": "regular",
         "not_loyal": "regular",
         "newcomer": "prospect",
+        "silent": "prospect",
     }
+    stages = tables["dim_person_lifecycle"].set_index("person_id")["lifecycle_stage"]
+    assert stages["silent"] is None
 
 
 def test_reference_primary_audience_is_the_lowest_priority_then_the_name() -> None:

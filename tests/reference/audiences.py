@@ -1,6 +1,6 @@
-"""The B2C audiences, the composed shoe_lovers example and each member's primary audience, from
-the reference's own dim_persons and staged events and the spec's rules
-(../shared/spec/audiences.md, "B2C audiences"), with the choices documented in
+"""The B2C audiences, the composed examples (shoe_lovers, window_shoppers_without_cart) and
+each member's primary audience, from the reference's own dim_persons and staged events and the
+spec's rules (../shared/spec/audiences.md, "B2C audiences"), with the choices documented in
 models/marts/audiences/b2c/_b2c__models.yml where the spec is silent.
 
 Every audience function takes the same AudienceInputs and returns one row per member: the key,
@@ -224,6 +224,18 @@ def shoe_lovers(inputs: AudienceInputs) -> pd.DataFrame:
     return p.loc[chosen, ["person_id", *facts]]
 
 
+def window_shoppers_without_cart(inputs: AudienceInputs) -> pd.DataFrame:
+    """The composed example with an exclusion
+    (models/marts/audiences/composed/aud_window_shoppers_without_cart.sql): members of
+    window_shoppers that are not members of cart_abandoners."""
+    p = inputs.persons
+    shoppers = set(finish(inputs, "window_shoppers", window_shoppers(inputs))["person_id"])
+    abandoners = set(finish(inputs, "cart_abandoners", cart_abandoners(inputs))["person_id"])
+    chosen = p["person_id"].isin(shoppers - abandoners).astype(bool)
+    facts = B2C_AUDIENCES["window_shoppers_without_cart"].facts
+    return p.loc[chosen, ["person_id", *facts]]
+
+
 @dataclass(frozen=True)
 class PersonAudience:
     compute: Callable[[AudienceInputs], pd.DataFrame]
@@ -263,6 +275,10 @@ B2C_AUDIENCES: dict[str, PersonAudience] = {
             "last_order_at",
         ),
     ),
+    "window_shoppers_without_cart": PersonAudience(
+        window_shoppers_without_cart,
+        ("product_views_30d", "cart_adds_7d", "orders_30d", "email_opens_30d", "email_clicks_30d"),
+    ),
 }
 
 
@@ -278,6 +294,9 @@ def finish(inputs: AudienceInputs, name: str, members: pd.DataFrame) -> pd.DataF
     kept.insert(2, "email", email.where(emailable, None))
     entry = load_catalog().set_index("audience_name").loc[name]
     kept["audience_name"] = name
+    kept["audience_type"] = entry["audience_type"]
+    kept["audience_description"] = entry["description"]
+    kept["audience_owner"] = entry["owner"]
     kept["recommended_campaign"] = entry["recommended_campaign"]
     kept["audience_priority"] = int(entry["priority"])
     kept["as_of"] = inputs.ctx.as_of

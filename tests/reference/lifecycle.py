@@ -5,7 +5,8 @@ and models/intermediate/lifecycle/_int_lifecycle__models.yml where the spec is s
 week i ends at as_of - 7 i days (i = 0 .. lifecycle_history_weeks - 1); a person without any
 activity up to a week end has no stage there; the first week with a stage is an entry
 (from_stage null) unless it is the oldest week of the history; lapsed counts as inactive for
-the status (defector)."""
+the status (defector); a person of dim_persons without any activity up to as_of has a row in
+dim_person_lifecycle with a null stage and the status of their orders."""
 
 from __future__ import annotations
 
@@ -107,10 +108,16 @@ def status(orders_count: pd.Series, stages: pd.Series) -> pd.Series:
 def person_lifecycle(
     ctx: Context, persons: pd.DataFrame, weekly: pd.DataFrame, changes: pd.DataFrame
 ) -> pd.DataFrame:
-    """dim_person_lifecycle: one row per person with activity up to as_of."""
+    """dim_person_lifecycle: one row per person of dim_persons; the stage and last activity are
+    null for a person without any activity up to as_of."""
     current = weekly[weekly["week_number"] == 0].drop(columns=["week_number", "week_ending_at"])
     facts = persons[["person_id", "is_anonymous", "orders_count"]]
-    lifecycle = current.merge(facts, on="person_id")
+    lifecycle = facts.merge(current, on="person_id", how="left")
+    lifecycle["orders_365d"] = lifecycle["orders_365d"].fillna(0).astype("int64")
+    lifecycle["lifecycle_stage"] = lifecycle["lifecycle_stage"].astype(object)
+    lifecycle["lifecycle_stage"] = lifecycle["lifecycle_stage"].where(
+        lifecycle["lifecycle_stage"].notna(), None
+    )
     previous = weekly[weekly["week_number"] == 1].set_index("person_id")["lifecycle_stage"]
     lifecycle["previous_week_stage"] = previous.reindex(lifecycle["person_id"]).to_numpy()
     newest_change = changes.groupby("person_id")["week_number"].min()
@@ -119,7 +126,7 @@ def person_lifecycle(
     )
     lifecycle["lifecycle_status"] = status(lifecycle["orders_count"], lifecycle["lifecycle_stage"])
     days = (ctx.day - lifecycle["last_activity_at"].dt.normalize()).dt.days
-    lifecycle["days_since_last_activity"] = days.astype("int64")
+    lifecycle["days_since_last_activity"] = days.astype("Int64")
     lifecycle["as_of"] = ctx.as_of
     return lifecycle.reset_index(drop=True)
 

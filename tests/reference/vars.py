@@ -23,6 +23,7 @@ class ReferenceVars:
     dormant_min_days: float = 30
     dormant_max_days: float = 90
     shoe_lovers_min_opens: int = 3
+    small_audience_share: float = 0.1
     # Lifecycle (../shared/spec/audiences.md, "Lifecycle"); no activity events = any event
     loyal_min_orders: int = 3
     active_days: float = 30

@@ -3,7 +3,9 @@
 {#- The lifecycle stage of every person at the end of each of the last `lifecycle_history_weeks`
     weeks. Week 0 ends at as_of, week i at as_of - 7 * i days, so the newest snapshot is the
     current stage. Activity is bucketed into the week it falls in and carried forward with a
-    running max, which scales with persons x weeks rather than with events x weeks. -#}
+    running max, which scales with persons x weeks rather than with events x weeks. Persons with
+    a `delete` privacy request are left out here, so that no history of theirs is written (raw
+    contract: a delete removes the person from every mart, export and history). -#}
 
 {%- set history_weeks = var('lifecycle_history_weeks') -%}
 
@@ -15,6 +17,10 @@ events as (
 
 orders as (
     select * from {{ ref('int_orders_enriched') }}
+),
+
+deleted_persons as (
+    select * from {{ ref('int_persons_deleted') }}
 ),
 
 week_numbers as (
@@ -65,7 +71,11 @@ last_activity_per_week as (
 ),
 
 persons as (
-    select distinct person_id from last_activity_per_week
+    select distinct last_activity_per_week.person_id
+    from last_activity_per_week
+    left join deleted_persons
+        on last_activity_per_week.person_id = deleted_persons.person_id
+    where deleted_persons.person_id is null
 ),
 
 person_weeks as (

@@ -1,5 +1,6 @@
-{#- One row per person with activity up to as_of: lifecycle stage (the newest weekly snapshot),
-    the stage a week earlier, since when the person has been in it, and the status. -#}
+{#- One row per person of dim_persons: lifecycle stage (the newest weekly snapshot; null for a
+    person without any activity up to as_of, who has no last activity to stage), the stage a
+    week earlier, since when the person has been in it, and the status. -#}
 
 with
 
@@ -38,22 +39,22 @@ latest_changes as (
 
 joined as (
     select
-        current_stages.person_id,
+        persons.person_id,
         persons.is_anonymous,
         current_stages.lifecycle_stage,
         previous_stages.previous_week_stage,
         latest_changes.weeks_since_stage_change,
         current_stages.last_activity_at,
         {{ as_of() }} as as_of,
-        current_stages.orders_365d,
+        coalesce(current_stages.orders_365d, 0) as orders_365d,
         persons.orders_count
-    from current_stages
-    inner join persons
-        on current_stages.person_id = persons.person_id
+    from persons
+    left join current_stages
+        on persons.person_id = current_stages.person_id
     left join previous_stages
-        on current_stages.person_id = previous_stages.person_id
+        on persons.person_id = previous_stages.person_id
     left join latest_changes
-        on current_stages.person_id = latest_changes.person_id
+        on persons.person_id = latest_changes.person_id
 ),
 
 final as (

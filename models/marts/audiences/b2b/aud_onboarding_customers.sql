@@ -42,9 +42,7 @@ final as (
         cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
             as reachable_decision_makers,
         reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     left join reachable_decision_makers

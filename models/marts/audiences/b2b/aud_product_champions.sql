@@ -74,9 +74,7 @@ final as (
         members.job_title,
         cast(members.sign_in_days_30d as {{ dbt.type_int() }}) as sign_in_days_30d,
         members.last_sign_in_at,
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry

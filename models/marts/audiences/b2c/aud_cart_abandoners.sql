@@ -108,9 +108,7 @@ final as (
         cast(members.cart_quantity as {{ dbt.type_int() }}) as cart_quantity,
         cast(members.cart_value as double) as cart_value,
         members.cart_product_ids,
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry

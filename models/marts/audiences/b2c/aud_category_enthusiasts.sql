@@ -33,9 +33,7 @@ final as (
         members.orders_count,
         members.favorite_category_purchased as enthusiast_category,
         members.favorite_category_quantity_share,
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry

@@ -35,9 +35,7 @@ final as (
         cast(
             {{ days_between('members.last_order_at', as_of()) }} as {{ dbt.type_int() }}
         ) as days_since_last_order,
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry

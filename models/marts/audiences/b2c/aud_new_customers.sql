@@ -30,9 +30,7 @@ final as (
         case when members.is_emailable then members.email end as email,
         members.signed_up_at,
         members.orders_count,
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry

@@ -48,9 +48,7 @@ final as (
         members.orders_count,
         members.lifetime_revenue,
         cast(members.revenue_percentile as double) as revenue_percentile,
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry

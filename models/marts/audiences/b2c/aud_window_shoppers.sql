@@ -34,9 +34,7 @@ final as (
         members.orders_30d,
         members.email_opens_30d,
         members.email_clicks_30d,
-        catalog_entry.audience_name,
-        catalog_entry.recommended_campaign,
-        cast(catalog_entry.priority as {{ dbt.type_int() }}) as audience_priority,
+        {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of
     from members
     cross join catalog_entry

@@ -1,6 +1,8 @@
 {#- One row per audience and member: the union of every audience table, with each member's
     primary audience (the lowest catalog priority among the member's audiences of the same
-    member type), so that a person in five audiences gets one message first. -#}
+    member type; a tie of priorities goes to the audience whose name sorts first, so the choice
+    does not depend on the order the tables are read in), so that a person in five audiences
+    gets one message first. -#}
 
 with
 
