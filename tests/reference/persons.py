@@ -467,7 +467,8 @@ def _email_and_support(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     persons["tickets_30d"] = (
         at(persons["user_id"], recent_tickets.groupby("user_id").size()).fillna(0).astype("Int64")
     )
-    persons["avg_csat"] = at(persons["user_id"], tickets.groupby("user_id")["csat_score"].mean())
+    closed = tickets[tickets["closed_at"] <= a]  # a score given after A is not known at A
+    persons["avg_csat"] = at(persons["user_id"], closed.groupby("user_id")["csat_score"].mean())
     return persons
 
 
