@@ -493,7 +493,14 @@ def _scores(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     active = persons[persons["active_days_30d"] > 0]
     rank = percent_rank(active["active_days_30d"].astype("float64"))
     tier = pd.Series(
-        np.select([rank >= 0.8, rank >= 0.4], ["heavy", "medium"], "light"),
+        np.select(
+            [
+                rank >= ctx.vars.usage_tier_heavy_min_rank,
+                rank >= ctx.vars.usage_tier_medium_min_rank,
+            ],
+            ["heavy", "medium"],
+            "light",
+        ),
         index=active.index,
         dtype=object,
     )
