@@ -118,10 +118,16 @@ def compute_dim_accounts(
     churned = accounts["churned_at"] <= a
     ev = ctx.events_identified
     ev = ev[ev["account_id"].notna()]
-    trial_events = set(ev.loc[ev["event_name"] == "Trial Started", "account_id"])
     subs = ctx.subscriptions[ctx.subscriptions["started_at"] <= a]
-    trialing = set(subs.loc[subs["status"] == "trialing", "account_id"])
-    trial = aid.isin(trial_events) | aid.isin(trialing) | (accounts["plan"] == "trial")
+    # a trial subscription runs at A until it ends (ended_at <= A) or its trial does
+    # (trial_ends_at <= A); without a trial_ends_at, a trialing status runs until it ends
+    is_trial = subs["trial_ends_at"].notna() | (subs["status"] == "trialing")
+    not_ended = ~(subs["ended_at"] <= a)
+    trial_runs = (subs["trial_ends_at"] > a) | (
+        subs["trial_ends_at"].isna() & (subs["status"] == "trialing")
+    )
+    running = set(subs.loc[is_trial & not_ended & trial_runs, "account_id"])
+    trial = aid.isin(running) | (accounts["plan"] == "trial")
     accounts["is_paying"] = paying
     accounts["account_status"] = np.select(
         [paying, churned, trial], ["paying", "churned", "trial"], default="freemium"
@@ -151,7 +157,14 @@ def compute_dim_accounts(
     accounts["active_users_7d"] = active_users(7, 0)
     accounts["active_users_30d"] = active_users(30, 0)
     accounts["active_users_prev_30d"] = active_users(60, 30)
-    accounts["seats_used"] = accounts["active_users_30d"]
+    product_use = ev[
+        ev["event_name"].isin(["Signed In", "Feature Used", "Invite Sent"])
+        & ~ev["is_anonymous_person"]
+        & in_window(ev["occurred_at"], a, 30)
+    ]
+    accounts["seats_used"] = (
+        at(aid, product_use.groupby("account_id")["person_id"].nunique()).fillna(0).astype("Int64")
+    )
     accounts["seat_utilization"] = accounts["seats_used"].astype("float64") / accounts[
         "seat_limit"
     ].astype("float64")
@@ -180,7 +193,15 @@ def compute_dim_accounts(
     demos = named("Demo Requested")
     accounts["demo_requests_14d"] = _count(aid, demos[in_window(demos["occurred_at"], a, 14)])
     accounts["last_demo_requested_at"] = at(aid, demos.groupby("account_id")["occurred_at"].max())
-    trials = named("Trial Started")
+    trials = pd.concat(
+        [
+            named("Trial Started")[["account_id", "occurred_at"]],
+            subs.loc[is_trial, ["account_id", "started_at"]].rename(
+                columns={"started_at": "occurred_at"}
+            ),
+        ],
+        ignore_index=True,
+    )
     accounts["trial_started_at"] = at(aid, trials.groupby("account_id")["occurred_at"].min())
     sign_ins = named("Signed In")
     accounts["sign_ins_14d"] = _count(aid, sign_ins[in_window(sign_ins["occurred_at"], a, 14)])
@@ -226,7 +247,8 @@ def compute_dim_accounts(
 
     tickets = ctx.support_tickets[ctx.support_tickets["opened_at"] <= a]
     accounts["tickets_30d"] = _count(aid, tickets[in_window(tickets["opened_at"], a, 30)])
-    accounts["avg_csat"] = at(aid, tickets.groupby("account_id")["csat_score"].mean())
+    closed = tickets[tickets["closed_at"] <= a]  # a score given after A is not known at A
+    accounts["avg_csat"] = at(aid, closed.groupby("account_id")["csat_score"].mean())
     nps = ctx.nps_responses[ctx.nps_responses["responded_at"] <= a]
     nps = nps[nps["account_id"].notna()]
     latest = nps.sort_values(

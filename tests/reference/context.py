@@ -69,8 +69,8 @@ class Context:
     order_items: pd.DataFrame
     identifies: pd.DataFrame  # staged identifies (all times)
     email_events: pd.DataFrame
-    crm_accounts: pd.DataFrame
-    crm_contacts: pd.DataFrame
+    crm_accounts: pd.DataFrame  # newest version updated by as_of
+    crm_contacts: pd.DataFrame  # newest version updated by as_of
     subscriptions: pd.DataFrame
     product_usage_daily: pd.DataFrame
     support_tickets: pd.DataFrame
@@ -99,8 +99,8 @@ def prepare(
         order_items=order_items(events),
         identifies=identifies,
         email_events=stage_email_events(raw["email_events"], v),
-        crm_accounts=stage_crm_accounts(raw["crm_accounts"]),
-        crm_contacts=stage_crm_contacts(raw["crm_contacts"]),
+        crm_accounts=stage_crm_accounts(raw["crm_accounts"], as_of),
+        crm_contacts=stage_crm_contacts(raw["crm_contacts"], as_of),
         subscriptions=stage_subscriptions(raw["subscriptions"]),
         product_usage_daily=stage_product_usage_daily(raw["product_usage_daily"]),
         support_tickets=stage_support_tickets(raw["support_tickets"]),

@@ -485,7 +485,8 @@ def _email_and_support(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     persons["tickets_30d"] = (
         at(persons["user_id"], recent_tickets.groupby("user_id").size()).fillna(0).astype("Int64")
     )
-    persons["avg_csat"] = at(persons["user_id"], tickets.groupby("user_id")["csat_score"].mean())
+    closed = tickets[tickets["closed_at"] <= a]  # a score given after A is not known at A
+    persons["avg_csat"] = at(persons["user_id"], closed.groupby("user_id")["csat_score"].mean())
     return persons
 
 
@@ -510,7 +511,14 @@ def _scores(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     active = persons[persons["active_days_30d"] > 0]
     rank = percent_rank(active["active_days_30d"].astype("float64"))
     tier = pd.Series(
-        np.select([rank >= 0.8, rank >= 0.4], ["heavy", "medium"], "light"),
+        np.select(
+            [
+                rank >= ctx.vars.usage_tier_heavy_min_rank,
+                rank >= ctx.vars.usage_tier_medium_min_rank,
+            ],
+            ["heavy", "medium"],
+            "light",
+        ),
         index=active.index,
         dtype=object,
     )

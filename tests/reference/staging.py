@@ -220,7 +220,8 @@ def stage_email_events(raw: pd.DataFrame, v: ReferenceVars) -> pd.DataFrame:
     return _keep_first(df, "email_event_id", ["received_at"], [True]).reset_index(drop=True)
 
 
-def stage_crm_accounts(raw: pd.DataFrame) -> pd.DataFrame:
+def stage_crm_accounts(raw: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The newest usable version of each account; with as_of, the newest updated by as_of."""
     raw = raw.reset_index(drop=True)
     account_id = clean_text(raw["account_id"])
     employee_count, bad_employees = parse_number_column(raw["employee_count"])
@@ -256,10 +257,14 @@ def stage_crm_accounts(raw: pd.DataFrame) -> pd.DataFrame:
             "updated_at": updated_at,
         }
     )[reason.isna().to_numpy()]
+    if as_of is not None:
+        df = df[df["updated_at"] <= as_of]
     return _keep_first(df, "account_id", ["updated_at"], [False]).reset_index(drop=True)
 
 
-def stage_crm_contacts(raw: pd.DataFrame) -> pd.DataFrame:
+def stage_crm_contacts(raw: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The newest version of each contact; with as_of, the newest updated (and created) by
+    as_of."""
     raw = raw.reset_index(drop=True)
     contact_id = clean_text(raw["contact_id"])
     df = pd.DataFrame(
@@ -273,6 +278,8 @@ def stage_crm_contacts(raw: pd.DataFrame) -> pd.DataFrame:
             "updated_at": parse_timestamp(raw["updated_at"]),
         }
     )[contact_id.notna().to_numpy()]
+    if as_of is not None:
+        df = df[(df["updated_at"] <= as_of) & ~(df["created_at"] > as_of)]
     return _keep_first(df, "contact_id", ["updated_at"], [False]).reset_index(drop=True)
 
 
@@ -299,6 +306,8 @@ def stage_subscriptions(raw: pd.DataFrame) -> pd.DataFrame:
             "account_id": clean_text(raw["account_id"]),
             "status": status,
             "started_at": started_at,
+            "trial_ends_at": parse_timestamp(raw["trial_ends_at"]),
+            "ended_at": parse_timestamp(raw["ended_at"]),
         }
     )[reason.isna().to_numpy()]
     return _keep_first(df, "subscription_id", ["started_at"], [False]).reset_index(drop=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 class ReferenceVars:
     engagement_half_life_days: float = 14
     deal_promotion_window_hours: float = 24
+    usage_tier_heavy_min_rank: float = 0.8
+    usage_tier_medium_min_rank: float = 0.4
     future_timestamp_tolerance_minutes: float = 60
     # B2C audiences (../shared/spec/audiences.md, "B2C audiences")
     new_customer_days: float = 30

@@ -1,6 +1,8 @@
 {#- Per B2B account, from the events carrying its account_id up to as_of: users and active
-    users, intent (pricing views, demo requests, trial, checkout, ads), sign-ins and feature
-    breadth. -#}
+    users, seats used, intent (pricing views, demo requests, trial, checkout, ads), sign-ins and
+    feature breadth. Contacts count as users as the CRM held them at as_of. A seat is a known
+    (not anonymous) person who used the product in the last 30 days: a `Signed In`, `Feature
+    Used` or `Invite Sent` event; page views (pricing, docs) do not take a seat. -#}
 
 with
 
@@ -9,7 +11,7 @@ events as (
 ),
 
 crm_contacts as (
-    select * from {{ ref('stg_raw__crm_contacts') }}
+    select * from {{ ref('int_crm_contacts_as_of') }}
 ),
 
 account_events as (
@@ -33,6 +35,12 @@ activity as (
                 and occurred_at <= {{ dbt.dateadd('day', -30, as_of()) }}
                 then person_id
         end) as active_users_prev_30d,
+        count(distinct case
+            when event_name in ('Signed In', 'Feature Used', 'Invite Sent')
+                and person_id not like 'anon:%'
+                and {{ in_last_days('occurred_at', 30) }}
+                then person_id
+        end) as seats_used,
         {% for days in [14, 30] %}
             sum(case
                 when event_name = 'Page Viewed' and page_path = '/pricing' and {{ in_last_days('occurred_at', days) }}
@@ -98,6 +106,7 @@ final as (
         coalesce(activity.active_users_7d, 0) as active_users_7d,
         coalesce(activity.active_users_30d, 0) as active_users_30d,
         coalesce(activity.active_users_prev_30d, 0) as active_users_prev_30d,
+        coalesce(activity.seats_used, 0) as seats_used,
         coalesce(activity.pricing_page_views_14d, 0) as pricing_page_views_14d,
         coalesce(activity.pricing_page_views_30d, 0) as pricing_page_views_30d,
         coalesce(activity.demo_requests_14d, 0) as demo_requests_14d,

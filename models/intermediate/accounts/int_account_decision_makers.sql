@@ -2,12 +2,13 @@
     decision_maker_title_keywords as a whole word of the lowercased title (non-letters count as
     spaces, so 'VP, Sales' and 'Head-of-Growth' match 'vp' and 'head'). A contact who asked
     for deletion (as a person of int_persons_deleted, or by the contact's email in a `delete`
-    request) is not listed: account tables must not carry their email. -#}
+    request) is not listed: account tables must not carry their email. Contacts are read as the
+    CRM held them at as_of (int_crm_contacts_as_of). -#}
 
 with
 
 crm_contacts as (
-    select * from {{ ref('stg_raw__crm_contacts') }}
+    select * from {{ ref('int_crm_contacts_as_of') }}
 ),
 
 decision_maker_keywords as (

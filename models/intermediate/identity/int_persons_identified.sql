@@ -18,7 +18,7 @@ email_events as (
 ),
 
 crm_contacts as (
-    select * from {{ ref('stg_raw__crm_contacts') }}
+    select * from {{ ref('int_crm_contacts_as_of') }}
 ),
 
 stitched_anonymous_ids as (

@@ -2,7 +2,8 @@
 
 {#- One row per known user as of as_of: the newest non-null value of every identify trait (a
     later identify without a key erases nothing), the email with its fallbacks (identify, then
-    CRM contact, then the user's own email events), and the latest opt-in. -#}
+    CRM contact as the CRM held it at as_of, then the user's own email events), and the latest
+    opt-in. -#}
 
 {%- set text_traits = ['email', 'first_name', 'last_name', 'gender', 'country', 'region', 'city',
                        'postal_code', 'language', 'job_title'] -%}
@@ -14,7 +15,7 @@ identifies as (
 ),
 
 crm_contacts as (
-    select * from {{ ref('stg_raw__crm_contacts') }}
+    select * from {{ ref('int_crm_contacts_as_of') }}
 ),
 
 email_events as (

@@ -1,5 +1,6 @@
 {#- Per person, up to as_of: the newest NPS answer, tickets opened in the last 30 days and the
-    mean CSAT of their tickets. -#}
+    mean CSAT of their tickets closed by as_of (a ticket closed later was open at as_of, without
+    a score). -#}
 
 with
 
@@ -34,7 +35,7 @@ tickets as (
     select
         user_id as person_id,
         sum(case when {{ in_last_days('opened_at', 30) }} then 1 else 0 end) as tickets_30d,
-        avg(csat_score) as avg_csat
+        avg(case when closed_at <= {{ as_of() }} then csat_score end) as avg_csat
     from support_tickets
     where user_id is not null and opened_at <= {{ as_of() }}
     group by user_id

@@ -111,8 +111,8 @@ final as (
         rfm.rfm_segment,
         engagement_ranked.active_days_30d,
         case
-            when active_persons.activity_percent_rank >= 0.8 then 'heavy'
-            when active_persons.activity_percent_rank >= 0.4 then 'medium'
+            when active_persons.activity_percent_rank >= {{ var('usage_tier_heavy_min_rank') }} then 'heavy'
+            when active_persons.activity_percent_rank >= {{ var('usage_tier_medium_min_rank') }} then 'medium'
             when active_persons.activity_percent_rank is not null then 'light'
             else 'none'
         end as usage_tier,

@@ -1,13 +1,17 @@
-{#- One row per B2B account as of as_of; the column definitions are in _core__models.yml. -#}
+{#- One row per B2B account as of as_of; the column definitions are in _core__models.yml.
+    Every source is read as it stood at as_of: CRM accounts and contacts in their newest version
+    updated by then, subscriptions started by then (one ended after as_of is not ended, and its
+    trial runs while trial_ends_at is after as_of), tickets opened by then (the CSAT of a ticket
+    closed after as_of is not known yet), NPS answers and usage days up to as_of. -#}
 
 with
 
 crm_accounts as (
-    select * from {{ ref('stg_raw__crm_accounts') }}
+    select * from {{ ref('int_crm_accounts_as_of') }}
 ),
 
 crm_contacts as (
-    select * from {{ ref('stg_raw__crm_contacts') }}
+    select * from {{ ref('int_crm_contacts_as_of') }}
 ),
 
 subscriptions as (
@@ -43,13 +47,32 @@ accounts as (
     where created_at <= {{ as_of() }}
 ),
 
+subscriptions_until_as_of as (
+    select
+        *,
+        trial_ends_at is not null or status = 'trialing' as is_trial
+    from subscriptions
+    where account_id is not null and started_at <= {{ as_of() }}
+),
+
+-- a trial runs at as_of when its subscription has not ended by as_of and its trial_ends_at is
+-- after as_of; a trialing row without trial_ends_at runs until it ends
+subscriptions_at_as_of as (
+    select
+        *,
+        is_trial
+        and not coalesce(ended_at <= {{ as_of() }}, false)
+        and coalesce(trial_ends_at > {{ as_of() }}, status = 'trialing') as is_trialing_at_as_of
+    from subscriptions_until_as_of
+),
+
 subscription_facts as (
     select
         account_id,
         max(started_at) as last_subscription_started_at,
-        max(case when status = 'trialing' then 1 else 0 end) as has_trialing_subscription
-    from subscriptions
-    where account_id is not null and started_at <= {{ as_of() }}
+        min(case when is_trial then started_at end) as first_trial_subscription_started_at,
+        max(case when is_trialing_at_as_of then 1 else 0 end) as has_trialing_subscription
+    from subscriptions_at_as_of
     group by account_id
 ),
 
@@ -116,7 +139,7 @@ tickets as (
     select
         account_id,
         sum(case when {{ in_last_days('opened_at', 30) }} then 1 else 0 end) as tickets_30d,
-        avg(csat_score) as avg_csat
+        avg(case when closed_at <= {{ as_of() }} then csat_score end) as avg_csat
     from support_tickets
     where account_id is not null and opened_at <= {{ as_of() }}
     group by account_id
@@ -153,11 +176,18 @@ joined as (
         activity.active_users_7d,
         activity.active_users_30d,
         activity.active_users_prev_30d,
+        activity.seats_used,
         activity.pricing_page_views_14d,
         activity.pricing_page_views_30d,
         activity.demo_requests_14d,
         activity.last_demo_requested_at,
-        activity.trial_started_at,
+        case
+            when activity.trial_started_at is null then subscription_facts.first_trial_subscription_started_at
+            when subscription_facts.first_trial_subscription_started_at is null then activity.trial_started_at
+            when subscription_facts.first_trial_subscription_started_at < activity.trial_started_at
+                then subscription_facts.first_trial_subscription_started_at
+            else activity.trial_started_at
+        end as trial_started_at,
         activity.sign_ins_14d,
         activity.last_sign_in_at,
         activity.last_checkout_started_at,
@@ -217,15 +247,15 @@ final as (
         case
             when coalesce(is_paying, false) then 'paying'
             when churned_at <= {{ as_of() }} then 'churned'
-            when trial_started_at is not null or has_trialing_subscription or plan = 'trial' then 'trial'
+            when has_trialing_subscription or plan = 'trial' then 'trial'
             else 'freemium'
         end as account_status,
         cast(coalesce(users_count, 0) as {{ dbt.type_int() }}) as users_count,
         cast(coalesce(active_users_7d, 0) as {{ dbt.type_int() }}) as active_users_7d,
         cast(coalesce(active_users_30d, 0) as {{ dbt.type_int() }}) as active_users_30d,
         cast(coalesce(active_users_prev_30d, 0) as {{ dbt.type_int() }}) as active_users_prev_30d,
-        cast(coalesce(active_users_30d, 0) as {{ dbt.type_int() }}) as seats_used,
-        cast(1e0 * coalesce(active_users_30d, 0) / nullif(seat_limit, 0) as double) as seat_utilization,
+        cast(coalesce(seats_used, 0) as {{ dbt.type_int() }}) as seats_used,
+        cast(1e0 * coalesce(seats_used, 0) / nullif(seat_limit, 0) as double) as seat_utilization,
         cast(usage_this_month as double) as usage_this_month,
         cast(1e0 * usage_this_month / nullif(monthly_usage_limit, 0) as double) as usage_ratio_this_month,
         cast(coalesce(pricing_page_views_14d, 0) as {{ dbt.type_int() }}) as pricing_page_views_14d,
