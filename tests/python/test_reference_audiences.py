@@ -396,6 +396,7 @@ EVENT_COLUMNS = [
     "revenue",
 ]
 PERSON_DEFAULTS: dict[str, object] = {
+    "user_id": None,
     "is_emailable": True,
     "email": None,
     "has_privacy_opt_out": False,
@@ -418,10 +419,12 @@ PERSON_DEFAULTS: dict[str, object] = {
 def _tiny_inputs(
     persons: list[dict[str, object]],
     events: list[tuple[str, str, str, str | None, float | None, float | None]] | None = None,
+    email_events: list[tuple[str, str, str]] | None = None,
     **var_values: object,
 ) -> AudienceInputs:
-    """Inputs from persons (dim_persons columns, defaults above) and events (person_id,
-    event_name, occurred_at, product_id, price, quantity)."""
+    """Inputs from persons (dim_persons columns, defaults above), events (person_id,
+    event_name, occurred_at, product_id, price, quantity) and email events (user_id,
+    event_type, occurred_at)."""
     from dataclasses import fields
 
     from tests.reference.context import Context
@@ -447,6 +450,15 @@ def _tiny_inputs(
     ]
     staged = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     staged["occurred_at"] = pd.to_datetime(staged["occurred_at"]).astype("datetime64[us]")
+    emails = pd.DataFrame(
+        [
+            {"email_event_id": f"m{i}", "user_id": user, "email": None, "event_type": kind}
+            | {"occurred_at": pd.Timestamp(at)}
+            for i, (user, kind, at) in enumerate(email_events or [])
+        ],
+        columns=["email_event_id", "user_id", "email", "event_type", "occurred_at"],
+    )
+    emails["occurred_at"] = pd.to_datetime(emails["occurred_at"]).astype("datetime64[us]")
     as_of = pd.Timestamp(AS_OF)
     context = Context(
         **{field.name: pd.DataFrame() for field in fields(Context)}
@@ -457,6 +469,7 @@ def _tiny_inputs(
             "seeds": {},
             "events": staged,
             "events_identified": staged,
+            "email_events": emails,
         }
     )
     adds = staged[staged["event_name"] == "Product Added"].reset_index(drop=True)
@@ -515,6 +528,10 @@ def test_reference_cart_abandoners_at_the_documented_boundaries() -> None:
     assert members.loc["window_inside", "cart_value"] == 0
 
 
+# one second inside the default 30-day window, inside it, and at as_of
+WINDOW_TIMES = ["2026-05-31 12:00:01", "2026-06-15 08:00:00", "2026-06-30 12:00:00"]
+
+
 def test_reference_person_audiences_at_their_boundaries() -> None:
     inputs = _tiny_inputs(
         [
@@ -525,10 +542,11 @@ def test_reference_person_audiences_at_their_boundaries() -> None:
             {"person_id": "last_order_31d", "orders_count": 2, "last_order_at": "2026-05-31 11:59"},
             {"person_id": "last_order_90d", "orders_count": 1, "last_order_at": "2026-04-01 12:00"},
             {"person_id": "last_order_91d", "orders_count": 1, "last_order_at": "2026-04-01 11:59"},
-            {"person_id": "browser", "product_views_30d": 3, "email_clicks_30d": 1},
-            {"person_id": "two_views", "product_views_30d": 2, "email_opens_30d": 1},
-            {"person_id": "sharer", "orders_count": 1, "shares_90d": 1, "reviews_90d": 1},
-            {"person_id": "non_buyer_sharer", "shares_90d": 5},
+            {"person_id": "browser", "user_id": "browser"},
+            {"person_id": "two_views", "user_id": "two_views"},
+            {"person_id": "sharer", "orders_count": 1},
+            {"person_id": "edge_sharer", "orders_count": 1},
+            {"person_id": "non_buyer_sharer"},
             {
                 "person_id": "fan",
                 "orders_count": 2,
@@ -544,7 +562,19 @@ def test_reference_person_audiences_at_their_boundaries() -> None:
                 "favorite_category_quantity_share": 1.0,
                 "email_opens_30d": 3,
             },
-        ]
+        ],
+        [
+            *[("browser", "Product Viewed", t, None, None, None) for t in WINDOW_TIMES],
+            ("two_views", "Product Viewed", "2026-05-31 12:00:00", None, None, None),
+            *[("two_views", "Product Viewed", t, None, None, None) for t in WINDOW_TIMES[1:]],
+            ("two_views", "Product Viewed", "2026-06-30 12:00:01", None, None, None),
+            ("sharer", "Product Shared", "2026-04-01 12:00:01", None, None, None),
+            ("sharer", "Product Reviewed", "2026-06-30 12:00:00", None, None, None),
+            ("edge_sharer", "Product Shared", "2026-04-01 12:00:00", None, None, None),
+            ("edge_sharer", "Product Reviewed", "2026-06-29 12:00:00", None, None, None),
+            *[("non_buyer_sharer", "Product Shared", t, None, None, None) for t in WINDOW_TIMES],
+        ],
+        [("browser", "clicked", "2026-06-29 10:00:00"), ("two_views", "opened", "2026-06-29")],
     )
     expected = {
         "new_customers": ["signed_inside"],
@@ -673,3 +703,35 @@ def test_reference_lifecycle_activity_can_be_restricted_to_chosen_events() -> No
     )
     current = compute_lifecycle(inputs.ctx, inputs.persons)["dim_person_lifecycle"]
     assert current.set_index("person_id")["lifecycle_stage"].to_dict() == {"reader": "lapsed"}
+
+
+def test_reference_window_audiences_follow_their_window_vars() -> None:
+    """window_shopper_days and sharer_days move the windows: with 10 days the views, order and
+    email open of 2026-06-20 12:00:00 are out and one second later in."""
+    persons = [
+        {"person_id": p, "user_id": p, "orders_count": 1}
+        for p in ["browser", "late_browser", "buyer_before", "sharer", "late_sharer"]
+    ]
+    views = [("2026-06-20 12:00:01",), ("2026-06-25 08:00:00",), ("2026-06-30 12:00:00",)]
+    events = [
+        *[("browser", "Product Viewed", t, None, None, None) for (t,) in views],
+        ("late_browser", "Product Viewed", "2026-06-20 12:00:00", None, None, None),
+        *[("late_browser", "Product Viewed", t, None, None, None) for (t,) in views[1:]],
+        *[("buyer_before", "Product Viewed", t, None, None, None) for (t,) in views],
+        ("buyer_before", "Order Completed", "2026-06-20 12:00:00", None, None, None),
+        ("sharer", "Product Shared", "2026-06-20 12:00:01", None, None, None),
+        ("sharer", "Product Reviewed", "2026-06-29 08:00:00", None, None, None),
+        ("late_sharer", "Product Shared", "2026-06-20 12:00:00", None, None, None),
+        ("late_sharer", "Product Reviewed", "2026-06-29 08:00:00", None, None, None),
+    ]
+    opens = [(p, "opened", "2026-06-29 08:00:00") for p in ["browser", "late_browser"]]
+    opens.append(("buyer_before", "opened", "2026-06-20 12:00:01"))
+    ten_days = _tiny_inputs(persons, events, opens, window_shopper_days=10, sharer_days=10)
+    shoppers = _members(ten_days, "window_shoppers")
+    assert sorted(shoppers.index) == ["browser", "buyer_before"]
+    assert shoppers.loc["buyer_before", "orders_in_window"] == 0
+    assert sorted(_members(ten_days, "product_sharers").index) == ["sharer"]
+    # with the 30-day and 90-day defaults the early view, share and order are in the windows
+    defaults = _tiny_inputs(persons, events, opens)
+    assert sorted(_members(defaults, "window_shoppers").index) == ["browser", "late_browser"]
+    assert sorted(_members(defaults, "product_sharers").index) == ["late_sharer", "sharer"]

@@ -1,6 +1,9 @@
-"""The six B2B audiences, from the reference's own dim_accounts and dim_persons and the spec's
-rules (../shared/spec/audiences.md, B2B audiences), with the choices documented in
-models/marts/audiences/b2b/_b2b__models.yml where the spec is silent."""
+"""The six B2B audiences, from the reference's own dim_accounts and dim_persons, the staged
+events, email events and tickets, and the spec's rules (../shared/spec/audiences.md, B2B
+audiences), with the choices documented in models/marts/audiences/b2b/_b2b__models.yml where
+the spec is silent. Each audience function returns every column of its mart table; the facts
+an audience counts over its own window var (tests/reference/vars.py) are counted here from the
+context, not taken from dim_accounts' fixed-window traits."""
 
 from __future__ import annotations
 
@@ -10,23 +13,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tests.reference.accounts import is_decision_maker
-from tests.reference.common import in_window
+from tests.reference.audiences import load_catalog
+from tests.reference.common import at, days_from, in_window
 from tests.reference.context import SEEDS_DIR, Context
+from tests.reference.vars import AccountAudienceVars
 
+__all__ = ["ACCOUNT_AUDIENCES", "AccountAudienceVars", "AccountInputs"]
 
-@dataclass(frozen=True)
-class AccountAudienceVars:
-    hvp_min_employees: int = 200
-    hvp_min_pricing_views: int = 3
-    unengaged_min_signals: int = 2
-    onboarding_days: int = 30
-    upgrade_min_pricing_views: int = 2
-    upgrade_usage_ratio: float = 0.9
-    churn_risk_min_score: int = 2
-    churn_risk_min_usage_drop: float = 0.5
-    churn_risk_max_detractor_nps: int = 6
-    churn_risk_min_tickets: int = 3
-    champion_min_active_days: int = 8
+DECISION_MAKER_COLUMNS = ["reachable_decision_makers", "decision_maker_emails"]
+CATALOG_COLUMNS = ["audience_name", "recommended_campaign", "audience_priority", "as_of"]
 
 
 @dataclass(frozen=True)
@@ -46,12 +41,17 @@ def reachable_decision_makers(inputs: AccountInputs) -> pd.DataFrame:
     makers = contacts[is_decision_maker(contacts["job_title"], list(keywords)).to_numpy()]
     persons = inputs.persons
     consenting = persons[
-        persons["is_emailable"].astype(bool) & ~persons["has_privacy_opt_out"].astype(bool)
+        persons["is_emailable"].astype(bool)
+        & ~persons["has_privacy_opt_out"].astype(bool)
         & persons["email"].notna()
     ]
-    reachable = makers[["account_id", "user_id"]].merge(
-        consenting[["person_id", "email"]], left_on="user_id", right_on="person_id"
-    )[["account_id", "email"]].drop_duplicates()
+    reachable = (
+        makers[["account_id", "user_id"]]
+        .merge(consenting[["person_id", "email"]], left_on="user_id", right_on="person_id")[
+            ["account_id", "email"]
+        ]
+        .drop_duplicates()
+    )
     grouped = reachable.sort_values("email").groupby("account_id")["email"]
     return pd.DataFrame(
         {
@@ -61,113 +61,342 @@ def reachable_decision_makers(inputs: AccountInputs) -> pd.DataFrame:
     )
 
 
-def _with_decision_makers(inputs: AccountInputs, members: pd.DataFrame) -> pd.DataFrame:
-    lists = reachable_decision_makers(inputs)
-    joined = members.join(lists, on="account_id")
-    joined["reachable_decision_makers"] = (
-        joined["reachable_decision_makers"].fillna(0).astype("int64")
+# Window facts
+
+
+def _account_events(ctx: Context, name: str | None = None) -> pd.DataFrame:
+    events = ctx.events_identified
+    events = events[events["account_id"].notna()]
+    return events if name is None else events[events["event_name"] == name]
+
+
+def _pricing_views(ctx: Context) -> pd.DataFrame:
+    views = _account_events(ctx, "Page Viewed")
+    return views[views["page_path"] == "/pricing"]
+
+
+def _count(
+    accounts: pd.Series, rows: pd.DataFrame, time: str, ctx: Context, days: float
+) -> pd.Series:
+    recent = rows[in_window(rows[time], ctx.as_of, days)]
+    return at(accounts, recent.groupby("account_id").size()).fillna(0).astype("Int64")
+
+
+def _active_users(accounts: pd.Series, ctx: Context, newest: float, oldest: float) -> pd.Series:
+    """Distinct persons (anonymous ones too) with an event of the account in
+    as_of - oldest days < t <= as_of - newest days."""
+    events = _account_events(ctx)
+    a = ctx.as_of
+    window = events[
+        (events["occurred_at"] > a - pd.Timedelta(days=oldest))
+        & (events["occurred_at"] <= a - pd.Timedelta(days=newest))
+    ]
+    users = window.groupby("account_id")["person_id"].nunique()
+    return at(accounts, users).fillna(0).astype("Int64")
+
+
+def _contact_opens(accounts: pd.Series, ctx: Context, days: float) -> pd.Series:
+    """Email opens in the window matched to an account's contact by user_id or by email, each
+    open counted once per account."""
+    contacts = ctx.crm_contacts
+    contacts = contacts[contacts["account_id"].notna()]
+    events = ctx.email_events
+    opens = events[
+        (events["event_type"] == "opened") & in_window(events["occurred_at"], ctx.as_of, days)
+    ]
+    by_user = opens[opens["user_id"].notna()].merge(
+        contacts.loc[contacts["user_id"].notna(), ["account_id", "user_id"]].drop_duplicates(),
+        on="user_id",
     )
-    return joined
+    by_email = opens[opens["email"].notna()].merge(
+        contacts.loc[contacts["email"].notna(), ["account_id", "email"]].drop_duplicates(),
+        on="email",
+    )
+    matched = pd.concat([by_user, by_email], ignore_index=True)
+    matched = matched.drop_duplicates(["account_id", "email_event_id"])
+    return at(accounts, matched.groupby("account_id").size()).fillna(0).astype("Int64")
+
+
+def _tickets(accounts: pd.Series, ctx: Context, days: float) -> pd.Series:
+    tickets = ctx.support_tickets
+    tickets = tickets[tickets["account_id"].notna()]
+    return _count(accounts, tickets, "opened_at", ctx, days)
+
+
+# Audiences
+
+
+def _finish(
+    inputs: AccountInputs, name: str, members: pd.DataFrame, columns: list[str]
+) -> pd.DataFrame:
+    """What every account audience carries after its own columns: the reachable decision
+    makers (0 and null when none), the catalog row of `name` and as_of."""
+    lists = reachable_decision_makers(inputs)
+    out = members[columns].join(lists, on="account_id")
+    out["reachable_decision_makers"] = out["reachable_decision_makers"].fillna(0).astype("int64")
+    out["decision_maker_emails"] = out["decision_maker_emails"].astype(object)
+    return _with_catalog(inputs, name, out)
+
+
+def _with_catalog(inputs: AccountInputs, name: str, out: pd.DataFrame) -> pd.DataFrame:
+    entry = load_catalog().set_index("audience_name").loc[name]
+    out = out.copy()
+    out["audience_name"] = name
+    out["recommended_campaign"] = entry["recommended_campaign"]
+    out["audience_priority"] = int(entry["priority"])
+    out["as_of"] = inputs.ctx.as_of
+    return out.reset_index(drop=True)
 
 
 def high_value_prospects(inputs: AccountInputs) -> pd.DataFrame:
-    a, v = inputs.accounts, inputs.vars
+    ctx, v = inputs.ctx, inputs.vars
+    a = inputs.accounts.copy()
+    aid, days = a["account_id"], v.hvp_intent_days
     seed = pd.read_csv(SEEDS_DIR / "target_industries.csv", dtype=str)
     targets = set(seed["industry"].str.strip().str.lower())
-    fits = (a["employee_count"].astype("Float64") >= v.hvp_min_employees).fillna(False) | (
-        a["industry"].str.strip().str.lower().isin(targets)
+    a["is_large_company"] = (
+        (a["employee_count"].astype("Float64") >= v.hvp_min_employees).fillna(False).astype(bool)
     )
-    intent = (
-        (a["pricing_page_views_14d"] >= v.hvp_min_pricing_views)
-        | (a["demo_requests_14d"] >= 1)
-        | ((a["account_status"] == "trial") & (a["sign_ins_14d"] >= 1))
+    a["is_target_industry"] = a["industry"].str.strip().str.lower().isin(targets).astype(bool)
+    a["pricing_page_views_in_window"] = _count(aid, _pricing_views(ctx), "occurred_at", ctx, days)
+    demos = _account_events(ctx, "Demo Requested")
+    a["demo_requests_in_window"] = _count(aid, demos, "occurred_at", ctx, days)
+    sign_ins = _account_events(ctx, "Signed In")
+    a["sign_ins_in_window"] = _count(aid, sign_ins, "occurred_at", ctx, days)
+    a["has_pricing_intent"] = (a["pricing_page_views_in_window"] >= v.hvp_min_pricing_views).astype(
+        bool
     )
-    members = a[~a["is_paying"].astype(bool) & fits.astype(bool) & intent.astype(bool)]
-    return _with_decision_makers(inputs, members[["account_id"]])
+    a["has_demo_intent"] = (a["demo_requests_in_window"] >= 1).astype(bool)
+    a["has_trial_intent"] = (
+        (a["account_status"] == "trial") & (a["sign_ins_in_window"] >= 1)
+    ).astype(bool)
+    fits = a["is_large_company"] | a["is_target_industry"]
+    intent = a["has_pricing_intent"] | a["has_demo_intent"] | a["has_trial_intent"]
+    members = a[~a["is_paying"].astype(bool) & fits & intent]
+    columns = [
+        "account_id",
+        "account_name",
+        "domain",
+        "account_status",
+        "industry",
+        "employee_count",
+        "is_large_company",
+        "is_target_industry",
+        "pricing_page_views_in_window",
+        "demo_requests_in_window",
+        "sign_ins_in_window",
+        "has_pricing_intent",
+        "has_demo_intent",
+        "has_trial_intent",
+    ]
+    return _finish(inputs, "high_value_prospects", members, columns)
 
 
 def unengaged_prospects(inputs: AccountInputs) -> pd.DataFrame:
-    a, v = inputs.accounts, inputs.vars
+    ctx, v = inputs.ctx, inputs.vars
+    a = inputs.accounts.copy()
+    aid = a["account_id"]
+    sign_ins = _account_events(ctx, "Signed In")
+    a["sign_ins_in_window"] = _count(
+        aid, sign_ins, "occurred_at", ctx, v.unengaged_quiet_sign_in_days
+    )
+    a["contact_email_opens_in_window"] = _contact_opens(aid, ctx, v.unengaged_quiet_email_days)
     in_cycle = a["trial_started_at"].notna() | a["last_demo_requested_at"].notna()
     checkout, subscription = a["last_checkout_started_at"], a["last_subscription_started_at"]
-    stalled = checkout.notna() & ~(subscription.notna() & (subscription >= checkout))
-    signals = (
-        (a["sign_ins_14d"] == 0).astype(int)
-        + stalled.astype(int)
-        + (a["contact_email_opens_30d"] == 0).astype(int)
+    a["has_no_recent_sign_in"] = (a["sign_ins_in_window"] == 0).astype(bool)
+    a["has_stalled_checkout"] = (
+        checkout.notna() & ~(subscription.notna() & (subscription >= checkout))
+    ).astype(bool)
+    a["has_no_recent_email_open"] = (a["contact_email_opens_in_window"] == 0).astype(bool)
+    a["unengaged_signals"] = (
+        a["has_no_recent_sign_in"].astype(int)
+        + a["has_stalled_checkout"].astype(int)
+        + a["has_no_recent_email_open"].astype(int)
     )
-    chosen = ~a["is_paying"].astype(bool) & in_cycle & (signals >= v.unengaged_min_signals)
-    members = a.loc[chosen, ["account_id"]].assign(unengaged_signals=signals[chosen])
-    return _with_decision_makers(inputs, members)
+    chosen = (
+        ~a["is_paying"].astype(bool)
+        & in_cycle
+        & (a["unengaged_signals"] >= v.unengaged_min_signals)
+    )
+    columns = [
+        "account_id",
+        "account_name",
+        "domain",
+        "account_status",
+        "trial_started_at",
+        "last_demo_requested_at",
+        "sign_ins_in_window",
+        "last_sign_in_at",
+        "last_checkout_started_at",
+        "last_subscription_started_at",
+        "contact_email_opens_in_window",
+        "has_no_recent_sign_in",
+        "has_stalled_checkout",
+        "has_no_recent_email_open",
+        "unengaged_signals",
+    ]
+    return _finish(inputs, "unengaged_prospects", a[chosen.astype(bool)], columns)
 
 
 def onboarding_customers(inputs: AccountInputs) -> pd.DataFrame:
-    a = inputs.accounts
-    recent = in_window(a["customer_since"], inputs.ctx.as_of, inputs.vars.onboarding_days)
+    ctx = inputs.ctx
+    a = inputs.accounts.copy()
+    recent = in_window(a["customer_since"], ctx.as_of, inputs.vars.onboarding_days)
+    a["days_since_customer"] = days_from(a["customer_since"], ctx.day)
     members = a[a["is_paying"].astype(bool) & recent.fillna(False).astype(bool)]
-    return _with_decision_makers(inputs, members[["account_id"]])
+    columns = [
+        "account_id",
+        "account_name",
+        "domain",
+        "plan",
+        "mrr",
+        "customer_since",
+        "days_since_customer",
+        "users_count",
+        "active_users_7d",
+    ]
+    return _finish(inputs, "onboarding_customers", members, columns)
 
 
 def upgrade_candidates(inputs: AccountInputs) -> pd.DataFrame:
-    a, v = inputs.accounts, inputs.vars
+    ctx, v = inputs.ctx, inputs.vars
+    a = inputs.accounts.copy()
+    aid, days = a["account_id"], v.upgrade_window_days
+    a["pricing_page_views_in_window"] = _count(aid, _pricing_views(ctx), "occurred_at", ctx, days)
+    ads = _account_events(ctx, "Ad Clicked")
+    a["ad_clicks_in_window"] = _count(aid, ads, "occurred_at", ctx, days)
     usage_ratio = a["usage_this_month"] / a["monthly_usage_limit"].where(
         a["monthly_usage_limit"] != 0
     )
     signals = pd.DataFrame(
         {
-            "pricing_views": a["pricing_page_views_30d"] >= v.upgrade_min_pricing_views,
+            "pricing_views": a["pricing_page_views_in_window"] >= v.upgrade_min_pricing_views,
             "usage_limit": (usage_ratio > v.upgrade_usage_ratio).fillna(False),
-            "seat_limit": ((a["seat_limit"] > 0) & (a["active_users_30d"] >= a["seat_limit"]))
-            .fillna(False),
-            "ad_click": a["ad_clicks_30d"] >= 1,
+            "seat_limit": (
+                (a["seat_limit"] > 0) & (a["active_users_30d"] >= a["seat_limit"])
+            ).fillna(False),
+            "ad_click": a["ad_clicks_in_window"] >= 1,
         }
     ).astype(bool)
+    a["has_pricing_views"] = signals["pricing_views"]
+    a["is_near_usage_limit"] = signals["usage_limit"]
+    a["is_at_seat_limit"] = signals["seat_limit"]
+    a["has_ad_click"] = signals["ad_click"]
     chosen = a["is_paying"].astype(bool) & signals.any(axis=1)
-    fired = signals[chosen].apply(lambda row: ",".join(row.index[row.to_numpy()]), axis=1)
-    members = a.loc[chosen, ["account_id"]].assign(upgrade_signals=fired)
-    return _with_decision_makers(inputs, members)
+    a["upgrade_signals"] = signals.apply(lambda row: ",".join(row.index[row.to_numpy()]), axis=1)
+    columns = [
+        "account_id",
+        "account_name",
+        "domain",
+        "plan",
+        "mrr",
+        "pricing_page_views_in_window",
+        "usage_this_month",
+        "monthly_usage_limit",
+        "usage_ratio_this_month",
+        "seats_used",
+        "seat_limit",
+        "ad_clicks_in_window",
+        "has_pricing_views",
+        "is_near_usage_limit",
+        "is_at_seat_limit",
+        "has_ad_click",
+        "upgrade_signals",
+    ]
+    return _finish(inputs, "upgrade_candidates", a[chosen], columns)
 
 
 def churn_risk_accounts(inputs: AccountInputs) -> pd.DataFrame:
-    a, v = inputs.accounts, inputs.vars
-    before, now = a["active_users_prev_30d"], a["active_users_30d"]
-    score = (
-        ((before > 0) & (now <= (1 - v.churn_risk_min_usage_drop) * before)).astype(int)
-        + (a["contact_email_opens_30d"] == 0).astype(int)
-        + (a["latest_nps_score"] <= v.churn_risk_max_detractor_nps).fillna(False).astype(int)
-        + (a["tickets_30d"] >= v.churn_risk_min_tickets).astype(int)
+    ctx, v = inputs.ctx, inputs.vars
+    a = inputs.accounts.copy()
+    aid, days = a["account_id"], v.churn_risk_window_days
+    a["active_users_in_window"] = _active_users(aid, ctx, 0, days)
+    a["active_users_prev_window"] = _active_users(aid, ctx, days, 2 * days)
+    a["contact_email_opens_in_window"] = _contact_opens(aid, ctx, days)
+    a["tickets_in_window"] = _tickets(aid, ctx, days)
+    before, now = a["active_users_prev_window"], a["active_users_in_window"]
+    a["has_usage_drop"] = (
+        (before > 0) & (now <= (1 - v.churn_risk_min_usage_drop) * before)
+    ).astype(bool)
+    a["has_no_contact_email_open"] = (a["contact_email_opens_in_window"] == 0).astype(bool)
+    a["is_nps_detractor"] = (
+        (a["latest_nps_score"] <= v.churn_risk_max_detractor_nps).fillna(False).astype(bool)
     )
-    chosen = a["is_paying"].astype(bool) & (score >= v.churn_risk_min_score)
-    members = a.loc[chosen, ["account_id"]].assign(churn_risk_score=score[chosen])
-    return _with_decision_makers(inputs, members)
+    a["has_many_tickets"] = (a["tickets_in_window"] >= v.churn_risk_min_tickets).astype(bool)
+    a["churn_risk_score"] = (
+        a["has_usage_drop"].astype(int)
+        + a["has_no_contact_email_open"].astype(int)
+        + a["is_nps_detractor"].astype(int)
+        + a["has_many_tickets"].astype(int)
+    )
+    chosen = a["is_paying"].astype(bool) & (a["churn_risk_score"] >= v.churn_risk_min_score)
+    columns = [
+        "account_id",
+        "account_name",
+        "domain",
+        "plan",
+        "mrr",
+        "churn_risk_score",
+        "has_usage_drop",
+        "has_no_contact_email_open",
+        "is_nps_detractor",
+        "has_many_tickets",
+        "active_users_in_window",
+        "active_users_prev_window",
+        "contact_email_opens_in_window",
+        "latest_nps_score",
+        "tickets_in_window",
+    ]
+    return _finish(inputs, "churn_risk_accounts", a[chosen], columns)
 
 
 def product_champions(inputs: AccountInputs) -> pd.DataFrame:
     ctx, persons = inputs.ctx, inputs.persons
-    events = ctx.events_identified
-    sign_ins = events[
-        (events["event_name"] == "Signed In")
-        & events["account_id"].notna()
-        & in_window(events["occurred_at"], ctx.as_of, 30)
-        & ~events["person_id"].str.startswith("anon:")
-        & events["person_id"].isin(persons["person_id"])
+    sign_ins = _account_events(ctx, "Signed In")
+    sign_ins = sign_ins[
+        ~sign_ins["person_id"].str.startswith("anon:")
+        & sign_ins["person_id"].isin(persons["person_id"])
+    ]
+    last = (
+        sign_ins.groupby(["account_id", "person_id"])["occurred_at"].max().rename("last_sign_in_at")
+    )
+    recent = sign_ins[
+        in_window(sign_ins["occurred_at"], ctx.as_of, inputs.vars.champion_window_days)
     ]
     days = (
-        sign_ins.assign(day=sign_ins["occurred_at"].dt.normalize())
+        recent.assign(day=recent["occurred_at"].dt.normalize())
         .groupby(["account_id", "person_id"])["day"]
         .nunique()
-        .rename("sign_in_days_30d")
+        .rename("sign_in_days_in_window")
         .reset_index()
     )
-    paying = set(inputs.accounts.loc[inputs.accounts["is_paying"].astype(bool), "account_id"])
+    accounts = inputs.accounts.set_index("account_id")
+    paying = set(accounts.index[accounts["is_paying"].astype(bool)])
     days = days[days["account_id"].isin(paying)]
-    best = days.groupby("account_id")["sign_in_days_30d"].transform("max")
+    best = days.groupby("account_id")["sign_in_days_in_window"].transform("max")
     top = days[
-        (days["sign_in_days_30d"] == best)
-        & (days["sign_in_days_30d"] >= inputs.vars.champion_min_active_days)
+        (days["sign_in_days_in_window"] == best)
+        & (days["sign_in_days_in_window"] >= inputs.vars.champion_min_active_days)
     ]
-    opted_out = set(persons.loc[persons["has_privacy_opt_out"].astype(bool), "person_id"])
-    return top[~top["person_id"].isin(opted_out)].reset_index(drop=True)
+    people = persons.set_index("person_id")
+    top = top[~at(top["person_id"], people["has_privacy_opt_out"]).astype(bool)].copy()
+    emailable = at(top["person_id"], people["is_emailable"]).astype(bool)
+    email = at(top["person_id"], people["email"]).astype(object)
+    out = pd.DataFrame(
+        {
+            "account_id": top["account_id"],
+            "person_id": top["person_id"],
+            "is_emailable": emailable,
+            "email": email.where(emailable.to_numpy(), None),
+            "account_name": at(top["account_id"], accounts["account_name"]).astype(object),
+            "job_title": at(top["person_id"], people["job_title"]).astype(object),
+            "sign_in_days_in_window": top["sign_in_days_in_window"].astype("int64"),
+            "last_sign_in_at": last.reindex(
+                pd.MultiIndex.from_frame(top[["account_id", "person_id"]])
+            ).to_numpy(),
+        }
+    )
+    return _with_catalog(inputs, "product_champions", out)
 
 
 ACCOUNT_AUDIENCES: dict[str, Callable[[AccountInputs], pd.DataFrame]] = {

@@ -21,6 +21,8 @@ import pandas as pd
 from tests.reference.common import at, in_window
 from tests.reference.context import SEEDS_DIR, Context
 from tests.reference.parsing import parse_json_objects, parse_timestamp, texts
+from tests.reference.persons import _orders as reference_orders
+from tests.reference.persons import attribute_email_events
 
 CATALOG_COLUMNS = ["audience_name", "recommended_campaign", "audience_priority"]
 
@@ -74,16 +76,42 @@ def new_customers(inputs: AudienceInputs) -> pd.DataFrame:
     return p.loc[chosen, ["person_id", "signed_up_at", "orders_count"]]
 
 
+def _count_in_window(
+    persons: pd.DataFrame, rows: pd.DataFrame, time: str, as_of: pd.Timestamp, days: float
+) -> pd.Series:
+    """Per person of `persons`: the rows with as_of - days < rows[time] <= as_of."""
+    recent = rows[in_window(rows[time], as_of, days)]
+    return at(persons["person_id"], recent.groupby("person_id").size()).fillna(0).astype("Int64")
+
+
 def window_shoppers(inputs: AudienceInputs) -> pd.DataFrame:
-    """At least window_shopper_min_views product views in 30 days, no order in 30 days, an
-    email open or click in 30 days."""
-    p, v = inputs.persons, inputs.ctx.vars
+    """At least window_shopper_min_views product views in the last window_shopper_days, no
+    order in them, an email open or click in them."""
+    ctx, v = inputs.ctx, inputs.ctx.vars
+    p = inputs.persons.copy()
+    a, days = ctx.as_of, v.window_shopper_days
+    events = ctx.events_identified
+    views = events[events["event_name"] == "Product Viewed"]
+    emails = attribute_email_events(ctx.email_events[ctx.email_events["occurred_at"] <= a], p)
+    p["product_views_in_window"] = _count_in_window(p, views, "occurred_at", a, days)
+    p["orders_in_window"] = _count_in_window(p, reference_orders(ctx), "occurred_at", a, days)
+    for event_type, column in [
+        ("opened", "email_opens_in_window"),
+        ("clicked", "email_clicks_in_window"),
+    ]:
+        rows = emails[emails["event_type"] == event_type]
+        p[column] = _count_in_window(p, rows, "occurred_at", a, days)
     chosen = (
-        (p["product_views_30d"] >= v.window_shopper_min_views)
-        & (p["orders_30d"] == 0)
-        & ((p["email_opens_30d"] >= 1) | (p["email_clicks_30d"] >= 1))
+        (p["product_views_in_window"] >= v.window_shopper_min_views)
+        & (p["orders_in_window"] == 0)
+        & ((p["email_opens_in_window"] >= 1) | (p["email_clicks_in_window"] >= 1))
     )
-    facts = ["product_views_30d", "orders_30d", "email_opens_30d", "email_clicks_30d"]
+    facts = [
+        "product_views_in_window",
+        "orders_in_window",
+        "email_opens_in_window",
+        "email_clicks_in_window",
+    ]
     return p.loc[chosen.astype(bool), ["person_id", *facts]]
 
 
@@ -172,12 +200,22 @@ def top_spenders(inputs: AudienceInputs) -> pd.DataFrame:
 
 
 def product_sharers(inputs: AudienceInputs) -> pd.DataFrame:
-    """At least sharer_min_actions shares and reviews (together) in 90 days, and an order ever."""
-    p, v = inputs.persons, inputs.ctx.vars
-    chosen = ((p["shares_90d"] + p["reviews_90d"]) >= v.sharer_min_actions) & (
+    """At least sharer_min_actions shares and reviews (together) in the last sharer_days, and
+    an order ever."""
+    ctx, v = inputs.ctx, inputs.ctx.vars
+    p = inputs.persons.copy()
+    events = ctx.events_identified
+    for name, column in [
+        ("Product Shared", "shares_in_window"),
+        ("Product Reviewed", "reviews_in_window"),
+    ]:
+        rows = events[events["event_name"] == name]
+        p[column] = _count_in_window(p, rows, "occurred_at", ctx.as_of, v.sharer_days)
+    chosen = ((p["shares_in_window"] + p["reviews_in_window"]) >= v.sharer_min_actions) & (
         p["orders_count"] >= 1
     )
-    return p.loc[chosen.astype(bool), ["person_id", "shares_90d", "reviews_90d", "orders_count"]]
+    facts = ["shares_in_window", "reviews_in_window", "orders_count"]
+    return p.loc[chosen.astype(bool), ["person_id", *facts]]
 
 
 def dormant_shoppers(inputs: AudienceInputs) -> pd.DataFrame:
@@ -246,7 +284,12 @@ B2C_AUDIENCES: dict[str, PersonAudience] = {
     "new_customers": PersonAudience(new_customers, ("signed_up_at", "orders_count")),
     "window_shoppers": PersonAudience(
         window_shoppers,
-        ("product_views_30d", "orders_30d", "email_opens_30d", "email_clicks_30d"),
+        (
+            "product_views_in_window",
+            "orders_in_window",
+            "email_opens_in_window",
+            "email_clicks_in_window",
+        ),
     ),
     "cart_abandoners": PersonAudience(
         cart_abandoners,
@@ -260,7 +303,7 @@ B2C_AUDIENCES: dict[str, PersonAudience] = {
         top_spenders, ("orders_count", "lifetime_revenue", "revenue_percentile")
     ),
     "product_sharers": PersonAudience(
-        product_sharers, ("shares_90d", "reviews_90d", "orders_count")
+        product_sharers, ("shares_in_window", "reviews_in_window", "orders_count")
     ),
     "dormant_shoppers": PersonAudience(
         dormant_shoppers, ("orders_count", "last_order_at", "days_since_last_order")

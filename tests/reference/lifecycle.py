@@ -58,7 +58,7 @@ def weekly_stages(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     frames = []
     for week, end in week_ends(ctx).items():
         last = acts[acts["occurred_at"] <= end].groupby("person_id")["occurred_at"].max()
-        recent = orders[in_window(orders["occurred_at"], end, 365)]
+        recent = orders[in_window(orders["occurred_at"], end, ctx.vars.loyal_order_days)]
         counts = recent.groupby("person_id").size().reindex(last.index, fill_value=0)
         frames.append(
             pd.DataFrame(

@@ -1,6 +1,6 @@
 {#- Per account and signed-up user: the distinct UTC days with a `Signed In` event
-    of the account in the last 30 days (as_of - 30 days < occurred_at <= as_of), and the
-    latest sign-in. Persons with a delete request are left out, so they are never ranked. -#}
+    of the account in the last `champion_window_days` (30) days (as_of - N days < occurred_at
+    <= as_of), and the latest sign-in. Persons with a delete request are left out, so they are never ranked. -#}
 
 with
 
@@ -31,7 +31,8 @@ final as (
     select
         account_id,
         person_id,
-        count(distinct case when {{ in_last_days('occurred_at', 30) }} then sign_in_date end) as sign_in_days_30d,
+        count(distinct case when {{ in_last_days('occurred_at', var('champion_window_days')) }} then sign_in_date end)
+            as sign_in_days_in_window,
         max(occurred_at) as last_sign_in_at
     from sign_ins
     group by account_id, person_id

@@ -119,7 +119,7 @@ orders_per_week as (
     from orders
     inner join weeks
         on orders.ordered_at <= weeks.week_ending_at
-            and orders.ordered_at > {{ dbt.dateadd('day', -365, 'weeks.week_ending_at') }}
+            and orders.ordered_at > {{ dbt.dateadd('day', -1 * var('loyal_order_days'), 'weeks.week_ending_at') }}
     group by orders.person_id, weeks.week_number
 ),
 

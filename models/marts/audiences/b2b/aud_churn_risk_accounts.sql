@@ -7,6 +7,10 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
+account_windows as (
+    select * from {{ ref('int_account_audience_windows') }}
+),
+
 reachable_decision_makers as (
     select * from {{ ref('int_account_decision_makers_reachable') }}
 ),
@@ -15,16 +19,28 @@ audience_catalog as (
     select * from {{ ref('audience_catalog') }}
 ),
 
+windowed as (
+    select
+        accounts.*,
+        coalesce(account_windows.churn_risk_active_users, 0) as active_users_in_window,
+        coalesce(account_windows.churn_risk_active_users_before, 0) as active_users_prev_window,
+        coalesce(account_windows.churn_risk_contact_email_opens, 0) as contact_email_opens_in_window,
+        coalesce(account_windows.churn_risk_tickets, 0) as tickets_in_window
+    from accounts
+    left join account_windows
+        on accounts.account_id = account_windows.account_id
+),
+
 signals as (
     select
         *,
-        active_users_prev_30d > 0
-        and active_users_30d <= (1 - {{ var('churn_risk_min_usage_drop') }}) * active_users_prev_30d
+        active_users_prev_window > 0
+        and active_users_in_window <= (1 - {{ var('churn_risk_min_usage_drop') }}) * active_users_prev_window
             as has_usage_drop,
-        contact_email_opens_30d = 0 as has_no_contact_email_open,
+        contact_email_opens_in_window = 0 as has_no_contact_email_open,
         coalesce(latest_nps_score <= {{ var('churn_risk_max_detractor_nps') }}, false) as is_nps_detractor,
-        tickets_30d >= {{ var('churn_risk_min_tickets') }} as has_many_tickets
-    from accounts
+        tickets_in_window >= {{ var('churn_risk_min_tickets') }} as has_many_tickets
+    from windowed
     where is_paying
 ),
 
@@ -60,11 +76,11 @@ final as (
         members.has_no_contact_email_open,
         members.is_nps_detractor,
         members.has_many_tickets,
-        members.active_users_30d,
-        members.active_users_prev_30d,
-        members.contact_email_opens_30d,
+        cast(members.active_users_in_window as {{ dbt.type_int() }}) as active_users_in_window,
+        cast(members.active_users_prev_window as {{ dbt.type_int() }}) as active_users_prev_window,
+        cast(members.contact_email_opens_in_window as {{ dbt.type_int() }}) as contact_email_opens_in_window,
         members.latest_nps_score,
-        members.tickets_30d,
+        cast(members.tickets_in_window as {{ dbt.type_int() }}) as tickets_in_window,
         cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
             as reachable_decision_makers,
         reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,

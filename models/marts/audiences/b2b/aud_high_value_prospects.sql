@@ -1,5 +1,5 @@
-{#- Accounts that are not paying, fit the ideal customer profile and show intent in the last 14
-    days. The rule and its choices are in _b2b__models.yml. -#}
+{#- Accounts that are not paying, fit the ideal customer profile and show intent in the last
+    `hvp_intent_days` (14) days. The rule and its choices are in _b2b__models.yml. -#}
 
 with
 
@@ -11,6 +11,10 @@ target_industries as (
     select * from {{ ref('target_industries') }}
 ),
 
+account_windows as (
+    select * from {{ ref('int_account_audience_windows') }}
+),
+
 reachable_decision_makers as (
     select * from {{ ref('int_account_decision_makers_reachable') }}
 ),
@@ -19,17 +23,28 @@ audience_catalog as (
     select * from {{ ref('audience_catalog') }}
 ),
 
-signals as (
+windowed as (
     select
         accounts.*,
-        coalesce(accounts.employee_count >= {{ var('hvp_min_employees') }}, false) as is_large_company,
-        target_industries.industry is not null as is_target_industry,
-        accounts.pricing_page_views_14d >= {{ var('hvp_min_pricing_views') }} as has_pricing_intent,
-        accounts.demo_requests_14d >= 1 as has_demo_intent,
-        accounts.account_status = 'trial' and accounts.sign_ins_14d >= 1 as has_trial_intent
+        coalesce(account_windows.hvp_pricing_page_views, 0) as pricing_page_views_in_window,
+        coalesce(account_windows.hvp_demo_requests, 0) as demo_requests_in_window,
+        coalesce(account_windows.hvp_sign_ins, 0) as sign_ins_in_window
     from accounts
+    left join account_windows
+        on accounts.account_id = account_windows.account_id
+),
+
+signals as (
+    select
+        windowed.*,
+        coalesce(windowed.employee_count >= {{ var('hvp_min_employees') }}, false) as is_large_company,
+        target_industries.industry is not null as is_target_industry,
+        windowed.pricing_page_views_in_window >= {{ var('hvp_min_pricing_views') }} as has_pricing_intent,
+        windowed.demo_requests_in_window >= 1 as has_demo_intent,
+        windowed.account_status = 'trial' and windowed.sign_ins_in_window >= 1 as has_trial_intent
+    from windowed
     left join target_industries
-        on lower(trim(accounts.industry)) = lower(trim(target_industries.industry))
+        on lower(trim(windowed.industry)) = lower(trim(target_industries.industry))
 ),
 
 members as (
@@ -54,9 +69,9 @@ final as (
         members.employee_count,
         members.is_large_company,
         members.is_target_industry,
-        members.pricing_page_views_14d,
-        members.demo_requests_14d,
-        members.sign_ins_14d,
+        cast(members.pricing_page_views_in_window as {{ dbt.type_int() }}) as pricing_page_views_in_window,
+        cast(members.demo_requests_in_window as {{ dbt.type_int() }}) as demo_requests_in_window,
+        cast(members.sign_ins_in_window as {{ dbt.type_int() }}) as sign_ins_in_window,
         members.has_pricing_intent,
         members.has_demo_intent,
         members.has_trial_intent,

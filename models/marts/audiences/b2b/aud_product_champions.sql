@@ -1,6 +1,6 @@
-{#- Contact-level: in each paying account, the user(s) with the most sign-in days in the last 30
-    days, when that is at least `champion_min_active_days` (8); ties are all champions. The
-    rule and its choices are in _b2b__models.yml. -#}
+{#- Contact-level: in each paying account, the user(s) with the most sign-in days in the last
+    `champion_window_days` (30) days, when that is at least `champion_min_active_days` (8);
+    ties are all champions. The rule and its choices are in _b2b__models.yml. -#}
 
 with
 
@@ -24,27 +24,27 @@ paying_account_users as (
     select
         account_user_sign_ins.account_id,
         account_user_sign_ins.person_id,
-        account_user_sign_ins.sign_in_days_30d,
+        account_user_sign_ins.sign_in_days_in_window,
         account_user_sign_ins.last_sign_in_at,
         accounts.account_name
     from account_user_sign_ins
     inner join accounts
         on account_user_sign_ins.account_id = accounts.account_id
     where accounts.is_paying
-        and account_user_sign_ins.sign_in_days_30d > 0
+        and account_user_sign_ins.sign_in_days_in_window > 0
 ),
 
 ranked as (
     select
         *,
-        rank() over (partition by account_id order by sign_in_days_30d desc) as activity_rank
+        rank() over (partition by account_id order by sign_in_days_in_window desc) as activity_rank
     from paying_account_users
 ),
 
 champions as (
     select * from ranked
     where activity_rank = 1
-        and sign_in_days_30d >= {{ var('champion_min_active_days') }}
+        and sign_in_days_in_window >= {{ var('champion_min_active_days') }}
 ),
 
 members as (
@@ -72,7 +72,7 @@ final as (
         case when members.is_emailable then members.email end as email,
         members.account_name,
         members.job_title,
-        cast(members.sign_in_days_30d as {{ dbt.type_int() }}) as sign_in_days_30d,
+        cast(members.sign_in_days_in_window as {{ dbt.type_int() }}) as sign_in_days_in_window,
         members.last_sign_in_at,
         {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of

@@ -8,6 +8,10 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
+account_windows as (
+    select * from {{ ref('int_account_audience_windows') }}
+),
+
 reachable_decision_makers as (
     select * from {{ ref('int_account_decision_makers_reachable') }}
 ),
@@ -16,17 +20,27 @@ audience_catalog as (
     select * from {{ ref('audience_catalog') }}
 ),
 
+windowed as (
+    select
+        accounts.*,
+        coalesce(account_windows.unengaged_sign_ins, 0) as sign_ins_in_window,
+        coalesce(account_windows.unengaged_contact_email_opens, 0) as contact_email_opens_in_window
+    from accounts
+    left join account_windows
+        on accounts.account_id = account_windows.account_id
+),
+
 signals as (
     select
         *,
-        sign_ins_14d = 0 as has_no_recent_sign_in,
+        sign_ins_in_window = 0 as has_no_recent_sign_in,
         coalesce(
             last_checkout_started_at is not null
             and not coalesce(last_subscription_started_at >= last_checkout_started_at, false),
             false
         ) as has_stalled_checkout,
-        contact_email_opens_30d = 0 as has_no_recent_email_open
-    from accounts
+        contact_email_opens_in_window = 0 as has_no_recent_email_open
+    from windowed
     where not is_paying
         and (trial_started_at is not null or last_demo_requested_at is not null)
 ),
@@ -58,11 +72,11 @@ final as (
         members.account_status,
         members.trial_started_at,
         members.last_demo_requested_at,
-        members.sign_ins_14d,
+        cast(members.sign_ins_in_window as {{ dbt.type_int() }}) as sign_ins_in_window,
         members.last_sign_in_at,
         members.last_checkout_started_at,
         members.last_subscription_started_at,
-        members.contact_email_opens_30d,
+        cast(members.contact_email_opens_in_window as {{ dbt.type_int() }}) as contact_email_opens_in_window,
         members.has_no_recent_sign_in,
         members.has_stalled_checkout,
         members.has_no_recent_email_open,

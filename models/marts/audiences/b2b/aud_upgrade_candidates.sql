@@ -7,6 +7,10 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
+account_windows as (
+    select * from {{ ref('int_account_audience_windows') }}
+),
+
 reachable_decision_makers as (
     select * from {{ ref('int_account_decision_makers_reachable') }}
 ),
@@ -15,14 +19,24 @@ audience_catalog as (
     select * from {{ ref('audience_catalog') }}
 ),
 
+windowed as (
+    select
+        accounts.*,
+        coalesce(account_windows.upgrade_pricing_page_views, 0) as pricing_page_views_in_window,
+        coalesce(account_windows.upgrade_ad_clicks, 0) as ad_clicks_in_window
+    from accounts
+    left join account_windows
+        on accounts.account_id = account_windows.account_id
+),
+
 signals as (
     select
         *,
-        pricing_page_views_30d >= {{ var('upgrade_min_pricing_views') }} as has_pricing_views,
+        pricing_page_views_in_window >= {{ var('upgrade_min_pricing_views') }} as has_pricing_views,
         coalesce(usage_ratio_this_month > {{ var('upgrade_usage_ratio') }}, false) as is_near_usage_limit,
         coalesce(seat_limit > 0 and seats_used >= seat_limit, false) as is_at_seat_limit,
-        ad_clicks_30d >= 1 as has_ad_click
-    from accounts
+        ad_clicks_in_window >= 1 as has_ad_click
+    from windowed
     where is_paying
 ),
 
@@ -55,13 +69,13 @@ final as (
         described.domain,
         described.plan,
         described.mrr,
-        described.pricing_page_views_30d,
+        cast(described.pricing_page_views_in_window as {{ dbt.type_int() }}) as pricing_page_views_in_window,
         described.usage_this_month,
         described.monthly_usage_limit,
         described.usage_ratio_this_month,
         described.seats_used,
         described.seat_limit,
-        described.ad_clicks_30d,
+        cast(described.ad_clicks_in_window as {{ dbt.type_int() }}) as ad_clicks_in_window,
         described.has_pricing_views,
         described.is_near_usage_limit,
         described.is_at_seat_limit,

@@ -1,6 +1,6 @@
 {#- Buyers (at least one order ever) with at least `sharer_min_actions` `Product Shared` or
-    `Product Reviewed` events in the last 90 days, without a privacy opt-out. The rule and its
-    choices are in _b2c__models.yml. -#}
+    `Product Reviewed` events in the last `sharer_days` (90) days, without a privacy opt-out.
+    The rule and its choices are in _b2c__models.yml. -#}
 
 with
 
@@ -8,14 +8,39 @@ persons as (
     select * from {{ ref('dim_persons') }}
 ),
 
+events as (
+    select * from {{ ref('int_events_identified') }}
+),
+
 audience_catalog as (
     select * from {{ ref('audience_catalog') }}
 ),
 
+window_actions as (
+    select
+        person_id,
+        sum(case when event_name = 'Product Shared' then 1 else 0 end) as shares_in_window,
+        sum(case when event_name = 'Product Reviewed' then 1 else 0 end) as reviews_in_window
+    from events
+    where event_name in ('Product Shared', 'Product Reviewed')
+        and {{ in_last_days('occurred_at', var('sharer_days')) }}
+    group by person_id
+),
+
+window_facts as (
+    select
+        persons.*,
+        coalesce(window_actions.shares_in_window, 0) as shares_in_window,
+        coalesce(window_actions.reviews_in_window, 0) as reviews_in_window
+    from persons
+    left join window_actions
+        on persons.person_id = window_actions.person_id
+),
+
 members as (
-    select * from persons
+    select * from window_facts
     where not has_privacy_opt_out
-        and shares_90d + reviews_90d >= {{ var('sharer_min_actions') }}
+        and shares_in_window + reviews_in_window >= {{ var('sharer_min_actions') }}
         and orders_count >= 1
 ),
 
@@ -29,8 +54,8 @@ final as (
         members.person_id,
         members.is_emailable,
         case when members.is_emailable then members.email end as email,
-        members.shares_90d,
-        members.reviews_90d,
+        cast(members.shares_in_window as {{ dbt.type_int() }}) as shares_in_window,
+        cast(members.reviews_in_window as {{ dbt.type_int() }}) as reviews_in_window,
         members.orders_count,
         {{ audience_catalog_columns() }}
         {{ as_of() }} as as_of

@@ -1,5 +1,5 @@
 {#- aud_product_champions must hold exactly, per paying account of dim_accounts, the persons
-    without a privacy opt-out whose sign-in days in the last 30 days (counted here from
+    without a privacy opt-out whose sign-in days in the last `champion_window_days` (counted here from
     int_events_identified, without int_account_user_sign_ins) are at least
     `champion_min_active_days` and no fewer than any other non-deleted user's of the account:
     returns members breaking the rule (or with other days) and champions left out. -#}
@@ -33,7 +33,7 @@ recent_sign_in_days as (
         cast(events.occurred_at as date) as sign_in_date
     from events
     where events.event_name = 'Signed In'
-        and events.occurred_at > {{ dbt.dateadd('day', -30, as_of()) }}
+        and events.occurred_at > {{ dbt.dateadd('day', -1 * var('champion_window_days'), as_of()) }}
         and events.occurred_at <= {{ as_of() }}
         and events.person_id not like 'anon:%'
         and events.person_id not in (select deleted_persons.person_id from deleted_persons)
@@ -81,7 +81,7 @@ final as (
         case
             when expected.person_id is null then 'member breaks the rule'
             when audience.person_id is null then 'champion missing'
-            else 'wrong sign_in_days_30d'
+            else 'wrong sign_in_days_in_window'
         end as problem
     from audience
     full outer join expected
@@ -89,7 +89,7 @@ final as (
             and audience.person_id = expected.person_id
     where audience.person_id is null
         or expected.person_id is null
-        or audience.sign_in_days_30d is distinct from expected.sign_in_days
+        or audience.sign_in_days_in_window is distinct from expected.sign_in_days
 )
 
 select * from final

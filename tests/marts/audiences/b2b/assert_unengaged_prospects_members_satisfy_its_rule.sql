@@ -1,7 +1,16 @@
 {#- aud_unengaged_prospects must hold exactly the non-paying accounts of dim_accounts with a
-    trial or a demo request and at least `unengaged_min_signals` of: no sign-in in 14 days, a
-    checkout with no subscription started at or after it, no contact email open in 30 days:
-    returns members breaking the rule (or counting other signals) and accounts left out. -#}
+    trial or a demo request and at least `unengaged_min_signals` of: no sign-in in
+    `unengaged_quiet_sign_in_days`, a checkout with no subscription started at or after it, no
+    contact email open in `unengaged_quiet_email_days`: returns members breaking the rule (or
+    counting other signals) and accounts left out.
+    The facts come from dim_accounts' fixed-window traits when the window var has their
+    length (an independent count), else from int_account_audience_windows. -#}
+
+{%- set sign_in_traits = 'true' if var('unengaged_quiet_sign_in_days') | float == 14 else 'false' %}
+{%- set email_traits = 'true' if var('unengaged_quiet_email_days') | float == 30 else 'false' %}
+{%- set sign_ins = 'case when ' ~ sign_in_traits ~ ' then accounts.sign_ins_14d else account_windows.unengaged_sign_ins end' %}
+{%- set email_opens = 'case when ' ~ email_traits
+    ~ ' then accounts.contact_email_opens_30d else account_windows.unengaged_contact_email_opens end' %}
 
 with
 
@@ -13,12 +22,18 @@ audience as (
     select * from {{ ref('aud_unengaged_prospects') }}
 ),
 
+account_windows as (
+    select * from {{ ref('int_account_audience_windows') }}
+),
+
 signal_rows as (
     select
-        account_id,
+        accounts.account_id,
         1 as signal
     from accounts
-    where sign_ins_14d = 0
+    left join account_windows
+        on accounts.account_id = account_windows.account_id
+    where coalesce({{ sign_ins }}, 0) = 0
     union all
     select
         account_id,
@@ -28,10 +43,12 @@ signal_rows as (
         and (last_subscription_started_at is null or last_subscription_started_at < last_checkout_started_at)
     union all
     select
-        account_id,
+        accounts.account_id,
         1 as signal
     from accounts
-    where contact_email_opens_30d = 0
+    left join account_windows
+        on accounts.account_id = account_windows.account_id
+    where coalesce({{ email_opens }}, 0) = 0
 ),
 
 signal_counts as (

@@ -1,7 +1,13 @@
 {#- aud_upgrade_candidates must hold exactly the paying accounts of dim_accounts with at least
     one upgrade signal (pricing views, usage above the ratio of the limit, seats at the limit,
     an ad click), and name those signals: returns members breaking the rule (or naming other
-    signals) and accounts left out. -#}
+    signals) and accounts left out.
+    The facts come from dim_accounts' fixed-window traits when the window var has their
+    length (an independent count), else from int_account_audience_windows. -#}
+
+{%- set traits = 'true' if var('upgrade_window_days') | float == 30 else 'false' %}
+{%- set pricing_views = 'case when ' ~ traits ~ ' then accounts.pricing_page_views_30d else account_windows.upgrade_pricing_page_views end' %}
+{%- set ad_clicks = 'case when ' ~ traits ~ ' then accounts.ad_clicks_30d else account_windows.upgrade_ad_clicks end' %}
 
 with
 
@@ -13,21 +19,35 @@ audience as (
     select * from {{ ref('aud_upgrade_candidates') }}
 ),
 
+account_windows as (
+    select * from {{ ref('int_account_audience_windows') }}
+),
+
+window_facts as (
+    select
+        accounts.*,
+        coalesce({{ pricing_views }}, 0) as window_pricing_views,
+        coalesce({{ ad_clicks }}, 0) as window_ad_clicks
+    from accounts
+    left join account_windows
+        on accounts.account_id = account_windows.account_id
+),
+
 expected as (
     select
         account_id,
-        pricing_page_views_30d >= {{ var('upgrade_min_pricing_views') }} as expected_pricing_views,
+        window_pricing_views >= {{ var('upgrade_min_pricing_views') }} as expected_pricing_views,
         coalesce(usage_this_month > {{ var('upgrade_usage_ratio') }} * monthly_usage_limit, false)
             as expected_usage_limit,
         coalesce(seat_limit > 0 and active_users_30d >= seat_limit, false) as expected_seat_limit,
-        ad_clicks_30d > 0 as expected_ad_click
-    from accounts
+        window_ad_clicks > 0 as expected_ad_click
+    from window_facts
     where is_paying = true
         and (
-            pricing_page_views_30d >= {{ var('upgrade_min_pricing_views') }}
+            window_pricing_views >= {{ var('upgrade_min_pricing_views') }}
             or usage_this_month > {{ var('upgrade_usage_ratio') }} * monthly_usage_limit
             or (seat_limit > 0 and active_users_30d >= seat_limit)
-            or ad_clicks_30d > 0
+            or window_ad_clicks > 0
         )
 ),
 

@@ -1,0 +1,168 @@
+{#- Per B2B account: the facts the account audiences count over their own window vars
+    (hvp_intent_days, unengaged_quiet_sign_in_days, unengaged_quiet_email_days,
+    upgrade_window_days, churn_risk_window_days), so a shop retunes a window without touching
+    dim_accounts' fixed 14- and 30-day traits. Every window is half-open (in_last_days). -#}
+
+{%- set churn_days = var('churn_risk_window_days') %}
+{%- set email_days = [var('unengaged_quiet_email_days'), churn_days] | max %}
+
+with
+
+crm_accounts as (
+    select * from {{ ref('int_crm_accounts_as_of') }}
+),
+
+events as (
+    select * from {{ ref('int_events_identified') }}
+),
+
+crm_contacts as (
+    select * from {{ ref('int_crm_contacts_as_of') }}
+),
+
+email_events as (
+    select * from {{ ref('stg_raw__email_events') }}
+),
+
+support_tickets as (
+    select * from {{ ref('stg_raw__support_tickets') }}
+),
+
+account_events as (
+    select * from events
+    where account_id is not null
+),
+
+activity as (
+    select
+        account_id,
+        sum(case
+            when event_name = 'Page Viewed' and page_path = '/pricing'
+                and {{ in_last_days('occurred_at', var('hvp_intent_days')) }}
+                then 1
+            else 0
+        end) as hvp_pricing_page_views,
+        sum(case
+            when event_name = 'Demo Requested' and {{ in_last_days('occurred_at', var('hvp_intent_days')) }}
+                then 1
+            else 0
+        end) as hvp_demo_requests,
+        sum(case
+            when event_name = 'Signed In' and {{ in_last_days('occurred_at', var('hvp_intent_days')) }}
+                then 1
+            else 0
+        end) as hvp_sign_ins,
+        sum(case
+            when event_name = 'Signed In' and {{ in_last_days('occurred_at', var('unengaged_quiet_sign_in_days')) }}
+                then 1
+            else 0
+        end) as unengaged_sign_ins,
+        sum(case
+            when event_name = 'Page Viewed' and page_path = '/pricing'
+                and {{ in_last_days('occurred_at', var('upgrade_window_days')) }}
+                then 1
+            else 0
+        end) as upgrade_pricing_page_views,
+        sum(case
+            when event_name = 'Ad Clicked' and {{ in_last_days('occurred_at', var('upgrade_window_days')) }}
+                then 1
+            else 0
+        end) as upgrade_ad_clicks,
+        count(distinct case when {{ in_last_days('occurred_at', churn_days) }} then person_id end)
+            as churn_risk_active_users,
+        count(distinct case
+            when occurred_at > {{ dbt.dateadd('day', -2 * churn_days, as_of()) }}
+                and occurred_at <= {{ dbt.dateadd('day', -1 * churn_days, as_of()) }}
+                then person_id
+        end) as churn_risk_active_users_before
+    from account_events
+    group by account_id
+),
+
+account_people as (
+    select distinct
+        account_id,
+        user_id,
+        email
+    from crm_contacts
+    where account_id is not null
+),
+
+recent_opens as (
+    select * from email_events
+    where event_type = 'opened'
+        and {{ in_last_days('occurred_at', email_days) }}
+),
+
+opens_by_contact_user as (
+    select
+        recent_opens.email_event_id,
+        recent_opens.occurred_at,
+        account_people.account_id
+    from recent_opens
+    inner join account_people
+        on recent_opens.user_id = account_people.user_id
+),
+
+opens_by_contact_email as (
+    select
+        recent_opens.email_event_id,
+        recent_opens.occurred_at,
+        account_people.account_id
+    from recent_opens
+    inner join account_people
+        on recent_opens.email = account_people.email
+),
+
+-- two equality joins and a union (as in dim_accounts) rather than a join on an `or`
+contact_opens_in_windows as (
+    select * from opens_by_contact_user
+    union
+    select * from opens_by_contact_email
+),
+
+contact_opens as (
+    select
+        account_id,
+        sum(case when {{ in_last_days('occurred_at', var('unengaged_quiet_email_days')) }} then 1 else 0 end)
+            as unengaged_contact_email_opens,
+        sum(case when {{ in_last_days('occurred_at', churn_days) }} then 1 else 0 end)
+            as churn_risk_contact_email_opens
+    from contact_opens_in_windows
+    group by account_id
+),
+
+tickets as (
+    select
+        account_id,
+        count(*) as churn_risk_tickets
+    from support_tickets
+    where account_id is not null
+        and {{ in_last_days('opened_at', churn_days) }}
+    group by account_id
+),
+
+final as (
+    select
+        crm_accounts.account_id,
+        coalesce(activity.hvp_pricing_page_views, 0) as hvp_pricing_page_views,
+        coalesce(activity.hvp_demo_requests, 0) as hvp_demo_requests,
+        coalesce(activity.hvp_sign_ins, 0) as hvp_sign_ins,
+        coalesce(activity.unengaged_sign_ins, 0) as unengaged_sign_ins,
+        coalesce(contact_opens.unengaged_contact_email_opens, 0) as unengaged_contact_email_opens,
+        coalesce(activity.upgrade_pricing_page_views, 0) as upgrade_pricing_page_views,
+        coalesce(activity.upgrade_ad_clicks, 0) as upgrade_ad_clicks,
+        coalesce(activity.churn_risk_active_users, 0) as churn_risk_active_users,
+        coalesce(activity.churn_risk_active_users_before, 0) as churn_risk_active_users_before,
+        coalesce(contact_opens.churn_risk_contact_email_opens, 0) as churn_risk_contact_email_opens,
+        coalesce(tickets.churn_risk_tickets, 0) as churn_risk_tickets
+    from crm_accounts
+    left join activity
+        on crm_accounts.account_id = activity.account_id
+    left join contact_opens
+        on crm_accounts.account_id = contact_opens.account_id
+    left join tickets
+        on crm_accounts.account_id = tickets.account_id
+)
+
+select * from final
