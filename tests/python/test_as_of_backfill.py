@@ -50,7 +50,8 @@ MARTS = [
     "aud_dormant_shoppers", "aud_high_value_prospects", "aud_new_customers",
     "aud_onboarding_customers", "aud_product_champions", "aud_product_sharers", "aud_shoe_lovers",
     "aud_top_spenders", "aud_unengaged_prospects", "aud_upgrade_candidates",
-    "aud_window_shoppers", "dim_accounts", "dim_person_lifecycle", "dim_persons",
+    "aud_window_shoppers", "aud_window_shoppers_without_cart",
+    "dim_accounts", "dim_person_lifecycle", "dim_persons",
     "fct_audience_memberships", "fct_lifecycle_transitions", "fct_lifecycle_weekly_stages",
     "rpt_audience_overlaps", "rpt_audience_sizes", "rpt_lifecycle_weekly_flows",
 ]
