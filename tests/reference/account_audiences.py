@@ -142,6 +142,9 @@ def _with_catalog(inputs: AccountInputs, name: str, out: pd.DataFrame) -> pd.Dat
     entry = load_catalog().set_index("audience_name").loc[name]
     out = out.copy()
     out["audience_name"] = name
+    out["audience_type"] = entry["audience_type"]
+    out["audience_description"] = entry["description"]
+    out["audience_owner"] = entry["owner"]
     out["recommended_campaign"] = entry["recommended_campaign"]
     out["audience_priority"] = int(entry["priority"])
     out["as_of"] = inputs.ctx.as_of
