@@ -18,9 +18,11 @@ typed as (
         -- dimensions
         {{ clean_text('job_title') }} as job_title,
         {{ clean_lower_text('lead_status') }} as lead_status,
-        {{ dbt.safe_cast(clean_text('lead_score'), dbt.type_int()) }} as lead_score,
+        cast(lead_score as {{ dbt.type_string() }}) as raw_lead_score,
+        {{ parse_integer('lead_score') }} as lead_score,
 
         -- timestamps
+        cast(created_at as {{ dbt.type_string() }}) as raw_created_at,
         {{ parse_timestamp_utc('created_at') }} as created_at,
         cast(updated_at as {{ dbt.type_string() }}) as raw_updated_at,
         {{ parse_timestamp_utc('updated_at') }} as updated_at
@@ -34,7 +36,9 @@ classified as (
         case
             when contact_id is null then 'missing_key'
             when user_id is null and email is null then 'missing_identity'
-            when updated_at is null then 'unparseable_timestamp'
+            when updated_at is null or {{ is_unparseable('raw_created_at', 'created_at') }}
+                then 'unparseable_timestamp'
+            when {{ is_unparseable('raw_lead_score', 'lead_score') }} then 'unparseable_number'
         end as quarantine_reason
     from typed
 ),
@@ -43,7 +47,12 @@ explained as (
     select
         *,
         case quarantine_reason
-            when 'unparseable_timestamp' then coalesce(raw_updated_at, 'null updated_at')
+            when 'unparseable_timestamp'
+                then case
+                        when updated_at is null then coalesce(raw_updated_at, 'null updated_at')
+                        else raw_created_at
+                    end
+            when 'unparseable_number' then raw_lead_score
         end as quarantine_detail
     from classified
 ),

@@ -15,7 +15,8 @@ typed as (
 
         -- measures
         cast(score as {{ dbt.type_string() }}) as raw_score,
-        {{ dbt.safe_cast(clean_text('score'), dbt.type_int()) }} as score,
+        {{ parse_number('score') }} as score_number,
+        {{ parse_integer('score') }} as score,
         cast(comment as {{ dbt.type_string() }}) as comment,
 
         -- timestamps
@@ -32,7 +33,11 @@ classified as (
             when response_id is null then 'missing_key'
             when user_id is null then 'missing_identity'
             when responded_at is null then 'unparseable_timestamp'
-            when score is null or score not between 0 and 10 then 'out_of_range_score'
+            when {{ is_unparseable('raw_score', 'score_number') }} then 'unparseable_number'
+            -- NPS is a whole number 0-10: 7.5 is not rounded into a category
+            when score_number is null or score_number not between 0 and 10
+                or score_number != floor(score_number)
+                then 'out_of_range_score'
         end as quarantine_reason
     from typed
 ),
@@ -42,6 +47,7 @@ explained as (
         *,
         case quarantine_reason
             when 'unparseable_timestamp' then coalesce(raw_responded_at, 'null responded_at')
+            when 'unparseable_number' then raw_score
             when 'out_of_range_score' then coalesce(raw_score, 'null score')
         end as quarantine_detail
     from classified

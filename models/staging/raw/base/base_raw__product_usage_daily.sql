@@ -15,11 +15,11 @@ typed as (
 
         -- dates
         cast(usage_date as {{ dbt.type_string() }}) as raw_usage_date,
-        {{ dbt.safe_cast(clean_text('usage_date'), 'date') }} as usage_date,
+        {{ parse_date('usage_date') }} as usage_date,
 
         -- measures
         cast(usage_units as {{ dbt.type_string() }}) as raw_usage_units,
-        {{ dbt.safe_cast(clean_text('usage_units'), dbt.type_numeric()) }} as usage_units
+        {{ parse_number('usage_units') }} as usage_units
     from source
 ),
 
