@@ -152,7 +152,8 @@ def write_csv(path: Path, table: str, rows: list[dict[str, Any]]) -> None:
 
 
 @pytest.fixture(scope="module")
-def staged(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Path]:
+    """The crafted export loaded and staging built: (folder, environment, DuckDB file)."""
     root = tmp_path_factory.mktemp("bad_input")
     exports = root / "exports"
     exports.mkdir()
@@ -171,9 +172,28 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnectio
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
     )
     assert build.returncode == 0, build.stdout[-4000:]
-    connection = duckdb.connect(str(db_path), read_only=True)
+    return root, env, db_path
+
+
+@pytest.fixture(scope="module")
+def staged(workspace: tuple[Path, dict[str, str], Path]) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(str(workspace[2]), read_only=True)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="module")
+def freshness(workspace: tuple[Path, dict[str, str], Path]) -> tuple[dict[str, Any], str]:
+    """`dbt source freshness` on the loaded export: (sources.json, console output)."""
+    root, env, _ = workspace
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "source", "freshness",
+         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    results = root / "target" / "sources.json"
+    assert results.exists(), run.stdout[-4000:]
+    return json.loads(results.read_text()), run.stdout
 
 
 def quarantined(connection: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
@@ -215,6 +235,17 @@ def test_usage_quarantine_names_the_account_day(staged: duckdb.DuckDBPyConnectio
     assert quarantined(staged, "product_usage_daily") == {
         "acc_ok|2026-03-02": "unparseable_number", "acc_ok|2026-03-03": "negative_amount",
     }
+
+
+def test_source_freshness_reads_text_load_times(freshness: tuple[dict[str, Any], str]) -> None:
+    # every column of a CSV load is text: freshness must still compute an age per table
+    # (stale is fine, the rows are from 2026-03-01), never fail on the type
+    results, output = freshness
+    statuses = {r["unique_id"].rsplit(".", 1)[-1]: r["status"] for r in results["results"]}
+    assert set(statuses) == set(RAW_TABLES), output[-3000:]
+    assert set(statuses.values()) <= {"pass", "warn", "error"}, output[-3000:]
+    ages = [r.get("max_loaded_at") for r in results["results"]]
+    assert all(age is not None for age in ages), output[-3000:]
 
 
 def test_staged_values_are_the_numbers_sent(staged: duckdb.DuckDBPyConnection) -> None:
