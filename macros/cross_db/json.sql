@@ -62,16 +62,16 @@
 {%- endmacro %}
 
 {#- A JSON array under a key, as JSON text, also when the producer double-encoded it (a JSON
-    string holding the array's text); null when the key is missing. Whether the result really
+    string holding the array's text); null when the key is missing or JSON null. Whether the result really
     is an array is for is_json_array() to say. -#}
 {% macro json_extract_array(json_text, key) -%}
     {{ return(adapter.dispatch('json_extract_array', 'audiences')(json_text, key)) }}
 {%- endmacro %}
 
 {% macro default__json_extract_array(json_text, key) -%}
-    case
-        when json_type({{ json_text }}, '$.{{ key }}') = 'VARCHAR'
-            then json_extract_string({{ json_text }}, '$.{{ key }}')
+    case json_type({{ json_text }}, '$.{{ key }}')
+        when 'NULL' then null
+        when 'VARCHAR' then json_extract_string({{ json_text }}, '$.{{ key }}')
         else cast(json_extract({{ json_text }}, '$.{{ key }}') as {{ dbt.type_string() }})
     end
 {%- endmacro %}

@@ -21,6 +21,20 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 from raw_contract import RAW_TABLES, column_names  # noqa: E402
 
+from tests.reference.staging import (  # noqa: E402
+    order_items,
+    stage_crm_accounts,
+    stage_crm_contacts,
+    stage_email_events,
+    stage_events,
+    stage_identifies,
+    stage_nps_responses,
+    stage_privacy_requests,
+    stage_subscriptions,
+    stage_support_tickets,
+)
+from tests.reference.vars import ReferenceVars  # noqa: E402
+
 AT = "2026-03-01T10:00:00Z"
 RECEIVED = "2026-03-01 10:00:00"
 
@@ -176,13 +190,6 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
 
 
 @pytest.fixture(scope="module")
-def staged(workspace: tuple[Path, dict[str, str], Path]) -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect(str(workspace[2]), read_only=True)
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
 def freshness(workspace: tuple[Path, dict[str, str], Path]) -> tuple[dict[str, Any], str]:
     """`dbt source freshness` on the loaded export: (sources.json, console output)."""
     root, env, _ = workspace
@@ -195,6 +202,16 @@ def freshness(workspace: tuple[Path, dict[str, str], Path]) -> tuple[dict[str, A
     assert results.exists(), run.stdout[-4000:]
     return json.loads(results.read_text()), run.stdout
 
+
+
+@pytest.fixture(scope="module")
+def staged(
+    workspace: tuple[Path, dict[str, str], Path], freshness: tuple[dict[str, Any], str]
+) -> duckdb.DuckDBPyConnection:
+    # after freshness: dbt cannot open the file while this connection holds it
+    connection = duckdb.connect(str(workspace[2]), read_only=True)
+    yield connection
+    connection.close()
 
 def quarantined(connection: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     rows = connection.execute(
@@ -273,3 +290,40 @@ def test_unreadable_identify_traits_are_unknown_not_quarantined(
         "select user_id, marketing_opt_in, cast(birth_date as varchar)"
         " from staging.stg_raw__identifies order by user_id").fetchall()
     assert traits == [("u1", None, None), ("u2", True, "1990-02-28"), ("u3", False, None)]
+
+
+REFERENCE_STAGING = {
+    "events": ("event_id", lambda raw, aliases, v: stage_events(raw, aliases, v)),
+    "identifies": ("user_id", lambda raw, aliases, v: stage_identifies(raw, v)),
+    "email_events": ("email_event_id", lambda raw, aliases, v: stage_email_events(raw, v)),
+    "crm_accounts": ("account_id", lambda raw, aliases, v: stage_crm_accounts(raw)),
+    "crm_contacts": ("contact_id", lambda raw, aliases, v: stage_crm_contacts(raw)),
+    "subscriptions": ("subscription_id", lambda raw, aliases, v: stage_subscriptions(raw)),
+    "support_tickets": ("ticket_id", lambda raw, aliases, v: stage_support_tickets(raw)),
+    "nps_responses": ("response_id", lambda raw, aliases, v: stage_nps_responses(raw)),
+    "privacy_requests": ("request_id", lambda raw, aliases, v: stage_privacy_requests(raw)),
+}
+
+
+@pytest.mark.parametrize("table", sorted(REFERENCE_STAGING))
+def test_the_pandas_reference_stages_the_same_rows(
+    staged: duckdb.DuckDBPyConnection, table: str
+) -> None:
+    key, stage = REFERENCE_STAGING[table]
+    raw = staged.execute(f"select * from raw.{table}").df()
+    aliases = staged.execute("select * from reference.event_name_aliases").df()
+    reference = stage(raw, aliases, ReferenceVars())
+    staged_keys = staged.execute(f"select {key} from staging.stg_raw__{table}").fetchall()
+    assert sorted(reference[key].tolist()) == sorted(k for (k,) in staged_keys)
+
+
+def test_the_pandas_reference_reads_the_same_order_lines(
+    staged: duckdb.DuckDBPyConnection,
+) -> None:
+    raw = staged.execute("select * from raw.events").df()
+    aliases = staged.execute("select * from reference.event_name_aliases").df()
+    lines = order_items(stage_events(raw, aliases, ReferenceVars()))
+    expected = sorted(zip(lines["event_id"], lines["quantity"].astype(int), strict=True))
+    actual = staged.execute(
+        "select event_id, quantity from staging.stg_raw__order_items").fetchall()
+    assert expected == sorted(actual)
