@@ -7,8 +7,27 @@ source as (
     select * from {{ source('raw', 'crm_accounts') }}
 ),
 
+{{ number_raw_rows('source', [
+    'account_id',
+    'name',
+    'domain',
+    'industry',
+    'employee_count',
+    'country',
+    'plan',
+    'seat_limit',
+    'monthly_usage_limit',
+    'mrr',
+    'created_at',
+    'customer_since',
+    'churned_at',
+    'updated_at',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('account_id') }} as account_id,
 
@@ -38,7 +57,7 @@ typed as (
         {{ parse_timestamp_utc('churned_at') }} as churned_at,
         cast(updated_at as {{ dbt.type_string() }}) as raw_updated_at,
         {{ parse_timestamp_utc('updated_at') }} as updated_at
-    from source
+    from numbered_rows
 ),
 
 classified as (

@@ -7,8 +7,22 @@ source as (
     select * from {{ source('raw', 'crm_contacts') }}
 ),
 
+{{ number_raw_rows('source', [
+    'contact_id',
+    'user_id',
+    'account_id',
+    'email',
+    'job_title',
+    'lead_status',
+    'lead_score',
+    'created_at',
+    'updated_at',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('user_id') }} as user_id,
@@ -26,7 +40,7 @@ typed as (
         {{ parse_timestamp_utc('created_at') }} as created_at,
         cast(updated_at as {{ dbt.type_string() }}) as raw_updated_at,
         {{ parse_timestamp_utc('updated_at') }} as updated_at
-    from source
+    from numbered_rows
 ),
 
 classified as (

@@ -11,12 +11,26 @@ source as (
     select * from {{ source('raw', 'events') }}
 ),
 
+{{ number_raw_rows('source', [
+    'event_id',
+    'event_name',
+    'anonymous_id',
+    'user_id',
+    'account_id',
+    'occurred_at',
+    'received_at',
+    'properties',
+    'context',
+]) }},
+
 event_name_aliases as (
     select * from {{ ref('event_name_aliases') }}
 ),
 
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('event_id') }} as event_id,
         {{ clean_text('anonymous_id') }} as anonymous_id,
@@ -37,7 +51,7 @@ typed as (
         cast(context as {{ dbt.type_string() }}) as raw_context,
         coalesce({{ clean_text('properties') }}, '{}') as properties_text,
         coalesce({{ clean_text('context') }}, '{}') as context_text
-    from source
+    from numbered_rows
 ),
 
 validated_json as (

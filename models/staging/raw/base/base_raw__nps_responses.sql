@@ -6,8 +6,19 @@ source as (
     select * from {{ source('raw', 'nps_responses') }}
 ),
 
+{{ number_raw_rows('source', [
+    'response_id',
+    'user_id',
+    'account_id',
+    'score',
+    'comment',
+    'responded_at',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('response_id') }} as response_id,
         {{ clean_text('user_id') }} as user_id,
@@ -22,7 +33,7 @@ typed as (
         -- timestamps
         cast(responded_at as {{ dbt.type_string() }}) as raw_responded_at,
         {{ parse_timestamp_utc('responded_at') }} as responded_at
-    from source
+    from numbered_rows
 ),
 
 classified as (

@@ -8,8 +8,16 @@ source as (
     select * from {{ source('raw', 'product_usage_daily') }}
 ),
 
+{{ number_raw_rows('source', [
+    'account_id',
+    'usage_date',
+    'usage_units',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('account_id') }} as account_id,
 
@@ -20,7 +28,7 @@ typed as (
         -- measures
         cast(usage_units as {{ dbt.type_string() }}) as raw_usage_units,
         {{ parse_number('usage_units') }} as usage_units
-    from source
+    from numbered_rows
 ),
 
 classified as (

@@ -7,8 +7,22 @@ source as (
     select * from {{ source('raw', 'subscriptions') }}
 ),
 
+{{ number_raw_rows('source', [
+    'subscription_id',
+    'account_id',
+    'user_id',
+    'plan',
+    'status',
+    'started_at',
+    'trial_ends_at',
+    'ended_at',
+    'mrr',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('subscription_id') }} as subscription_id,
         {{ clean_text('account_id') }} as account_id,
@@ -29,7 +43,7 @@ typed as (
         {{ parse_timestamp_utc('trial_ends_at') }} as trial_ends_at,
         cast(ended_at as {{ dbt.type_string() }}) as raw_ended_at,
         {{ parse_timestamp_utc('ended_at') }} as ended_at
-    from source
+    from numbered_rows
 ),
 
 classified as (

@@ -7,8 +7,21 @@ source as (
     select * from {{ source('raw', 'support_tickets') }}
 ),
 
+{{ number_raw_rows('source', [
+    'ticket_id',
+    'account_id',
+    'user_id',
+    'opened_at',
+    'closed_at',
+    'priority',
+    'status',
+    'csat_score',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ clean_text('account_id') }} as account_id,
@@ -28,7 +41,7 @@ typed as (
         {{ parse_timestamp_utc('opened_at') }} as opened_at,
         cast(closed_at as {{ dbt.type_string() }}) as raw_closed_at,
         {{ parse_timestamp_utc('closed_at') }} as closed_at
-    from source
+    from numbered_rows
 ),
 
 classified as (
