@@ -126,6 +126,8 @@ TABLE_ROWS: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "support_tickets": [
         ({"ticket_id": "t_ok", "account_id": "acc_ok", "opened_at": RECEIVED, "csat_score": "5"},
          None),
+        ({"ticket_id": "t_unrated", "account_id": "acc_ok", "opened_at": RECEIVED,
+          "csat_score": ""}, None),
         ({"ticket_id": "t_half", "account_id": "acc_ok", "opened_at": RECEIVED,
           "csat_score": "4.5"}, "out_of_range_score"),
         ({"ticket_id": "t_abc", "account_id": "acc_ok", "opened_at": RECEIVED,
@@ -135,6 +137,8 @@ TABLE_ROWS: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     ],
     "nps_responses": [
         ({"response_id": "n_ok", "user_id": "u1", "score": "10", "responded_at": RECEIVED}, None),
+        ({"response_id": "n_zero", "user_id": "u1", "score": "0", "responded_at": RECEIVED},
+         None),
         ({"response_id": "n_half", "user_id": "u1", "score": "7.5", "responded_at": RECEIVED},
          "out_of_range_score"),
         ({"response_id": "n_text", "user_id": "u1", "score": "ten", "responded_at": RECEIVED},
@@ -270,8 +274,8 @@ def test_staged_values_are_the_numbers_sent(staged: duckdb.DuckDBPyConnection) -
         "select revenue from staging.stg_raw__events where event_id = 'ok_order'").fetchone()[0]
     assert float(revenue) == 19.90
     score = staged.execute(
-        "select score, nps_category from staging.stg_raw__nps_responses").fetchall()
-    assert score == [(10, "promoter")]
+        "select score, nps_category from staging.stg_raw__nps_responses order by score").fetchall()
+    assert score == [(0, "detractor"), (10, "promoter")]
 
 
 def test_a_double_encoded_products_array_is_read(staged: duckdb.DuckDBPyConnection) -> None:

@@ -422,7 +422,10 @@ def stage_support_tickets(raw: pd.DataFrame) -> pd.DataFrame:
             ),
             ("unparseable_number", bad_csat),
             # a whole number 1-5: 4.5 is not rounded
-            ("out_of_range_score", ((csat < 1) | (csat > 5) | (csat != np.floor(csat))).to_numpy()),
+            (
+                "out_of_range_score",
+                ((csat < 1) | (csat > 5) | (csat.notna() & (csat != np.floor(csat)))).to_numpy(),
+            ),
         ],
         len(raw),
     )
