@@ -60,3 +60,36 @@
         )
     )) {{ alias }} as {{ element_column }}, {{ position_column }}
 {%- endmacro %}
+
+{#- A JSON array under a key, as JSON text, also when the producer double-encoded it (a JSON
+    string holding the array's text); null when the key is missing or JSON null. Whether the result really
+    is an array is for is_json_array() to say. -#}
+{% macro json_extract_array(json_text, key) -%}
+    {{ return(adapter.dispatch('json_extract_array', 'audiences')(json_text, key)) }}
+{%- endmacro %}
+
+{% macro default__json_extract_array(json_text, key) -%}
+    case json_type({{ json_text }}, '$.{{ key }}')
+        when 'NULL' then null
+        when 'VARCHAR' then json_extract_string({{ json_text }}, '$.{{ key }}')
+        else cast(json_extract({{ json_text }}, '$.{{ key }}') as {{ dbt.type_string() }})
+    end
+{%- endmacro %}
+
+{#- get_json_object already returns a string value's text, the array's JSON for a double-encoded one -#}
+{% macro spark__json_extract_array(json_text, key) -%}
+    get_json_object({{ json_text }}, '$.{{ key }}')
+{%- endmacro %}
+
+{#- True when the text parses as a JSON array; false for malformed JSON, objects and scalars. -#}
+{% macro is_json_array(json_text) -%}
+    {{ return(adapter.dispatch('is_json_array', 'audiences')(json_text)) }}
+{%- endmacro %}
+
+{% macro default__is_json_array(json_text) -%}
+    coalesce(case when json_valid({{ json_text }}) then json_type({{ json_text }}) = 'ARRAY' end, false)
+{%- endmacro %}
+
+{% macro spark__is_json_array(json_text) -%}
+    coalesce(json_array_length({{ json_text }}) is not null, false)
+{%- endmacro %}

@@ -23,7 +23,7 @@
 {%- endmacro %}
 
 {% macro spark__parse_timestamp_utc(expression) -%}
-    to_utc_timestamp(cast(cast({{ expression }} as string) as timestamp), current_timezone())
+    to_utc_timestamp(try_cast(cast({{ expression }} as string) as timestamp), current_timezone())
 {%- endmacro %}
 
 {#- Trimmed text, with empty strings as null: ids and enums arrive as '' from CSV exports. -#}

@@ -3,6 +3,8 @@ in quarantine with its reason, and staging quarantines nothing the generator did
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 
@@ -139,6 +141,8 @@ def test_event_name_variants_get_their_canonical_name(
 
 
 def test_numbers_sent_as_strings_are_typed(warehouse: duckdb.DuckDBPyConnection) -> None:
+    # the ledger names the property only; the number sent is read from the raw payload here
+    # (Python's json and float, not the SQL under test) and must equal the staged value
     flaws = fetch(warehouse, """
         select flaws.record_id, flaws.detail, events.properties
         from generator_audit.injected_flaws as flaws
@@ -147,13 +151,22 @@ def test_numbers_sent_as_strings_are_typed(warehouse: duckdb.DuckDBPyConnection)
     """)
     assert flaws
     typed_columns = {"price", "revenue", "quantity", "rating"}
+    checked = 0
     for record_id, property_name, properties in flaws:
         assert properties is not None, f"{record_id} is not staged"
         if property_name in typed_columns:
             value = fetch(warehouse, f"""
                 select {property_name} from staging.stg_raw__events where event_id = '{record_id}'
             """)[0][0]
+            raw_payloads = {row[0] for row in fetch(warehouse, f"""
+                select properties from raw.events where event_id = '{record_id}'
+            """)}
+            sent = {json.loads(payload)[property_name] for payload in raw_payloads}
+            assert all(isinstance(v, str) for v in sent), f"{record_id}: {sent} not a string"
             assert value is not None, f"{record_id}: {property_name} not typed"
+            assert {float(v) for v in sent} == {float(value)}, f"{record_id}: {sent} != {value}"
+            checked += 1
+    assert checked > 0
 
 
 def test_emails_are_trimmed_and_lower_cased(warehouse: duckdb.DuckDBPyConnection) -> None:

@@ -41,6 +41,11 @@ def event_name_key(series: pd.Series) -> pd.Series:
     return pd.Series(values, index=series.index, dtype=object)
 
 
+def unreadable_timestamps(series: pd.Series, parsed: pd.Series) -> np.ndarray:
+    """Sent (non-blank) but not parsed: an optional time that must not read as absent."""
+    return (clean_text(series).notna() & parsed.isna()).to_numpy()
+
+
 def parse_timestamp(series: pd.Series) -> pd.Series:
     """ISO-8601 text (offset, Z, or none = UTC) or a timestamp -> naive UTC datetime64[us]."""
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -100,6 +105,50 @@ def to_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def to_integer(value: Any) -> tuple[float | None, bool]:
+    """(whole number or None, unreadable): a fraction such as 7.5 is unreadable as a count."""
+    number = to_number(value)
+    if number is None:
+        return None, not _is_absent(value)
+    if number != math.floor(number):
+        return None, True
+    return number, False
+
+
+def _is_absent(value: Any) -> bool:
+    """Not sent: null, or empty / blank text (what the SQL's clean_text turns into null)."""
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def is_unreadable_number(value: Any) -> bool:
+    """Sent (not absent) but not a number: "19,90", "abc", an object."""
+    return not _is_absent(value) and to_number(value) is None
+
+
+def to_date_text(value: Any) -> str | None:
+    """A calendar date trait (YYYY-MM-DD, or a timestamp's date) as YYYY-MM-DD; None when
+    absent or not a real date (1990-02-30)."""
+    if not isinstance(value, str) or value.strip() == "":
+        return None
+    parsed = pd.to_datetime(value.strip(), format="ISO8601", errors="coerce")
+    return None if pd.isna(parsed) else parsed.strftime("%Y-%m-%d")
+
+
+def parse_json_array(value: Any) -> tuple[list[Any] | None, bool]:
+    """(array or None, malformed) of a JSON value that should be an array; an array
+    double-encoded as a JSON string is unwrapped. None without fault when absent."""
+    if value is None:
+        return None, False
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None, True
+    if isinstance(value, list):
+        return value, False
+    return None, True
+
+
 def to_text(value: Any) -> str | None:
     """A JSON scalar as text (what ->> returns); None for null, objects and arrays."""
     if value is None or isinstance(value, dict | list):
@@ -110,10 +159,20 @@ def to_text(value: Any) -> str | None:
 
 
 def to_bool(value: Any) -> bool | None:
+    """true/false, 1/0, yes/no in any case, as JSON booleans, integers or text; None (unknown)
+    for anything else ("off", 1.0, 2)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip().lower()
+    else:
+        return None
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
     return None
 
 
@@ -129,10 +188,17 @@ def texts(objects: Iterable[dict[str, Any]], key: str) -> pd.Series:
     return pd.Series([to_text(o.get(key)) for o in objects], dtype=object)
 
 
-def parse_number_column(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """(float values, unparseable) for a column that may be numeric or text."""
+def parse_number_column(
+    series: pd.Series, whole: bool = False
+) -> tuple[pd.Series, np.ndarray]:
+    """(float values, unparseable) for a column that may be numeric or text; with `whole`, a
+    fraction is unparseable too (a count or a score is not rounded)."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return series.astype("float64"), np.zeros(len(series), dtype=bool)
+        values = series.astype("float64")
+        if not whole:
+            return values, np.zeros(len(series), dtype=bool)
+        fraction = (values.notna() & (values != np.floor(values))).to_numpy()
+        return values.mask(fraction), fraction
     raw = series.astype(object).tolist()
     values = []
     bad = np.zeros(len(raw), dtype=bool)
@@ -144,6 +210,8 @@ def parse_number_column(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
             values.append(None)
             continue
         number = to_number(v)
+        if number is not None and whole and number != math.floor(number):
+            number = None
         if number is None:
             bad[i] = True
         values.append(number)

@@ -6,6 +6,8 @@ duplicates are dropped (the reference needs only what downstream models read).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -13,14 +15,19 @@ from tests.reference.parsing import (
     clean_email,
     clean_text,
     event_name_key,
+    is_unreadable_number,
     numbers,
+    parse_json_array,
     parse_json_objects,
     parse_number_column,
     parse_timestamp,
     texts,
     to_bool,
+    to_date_text,
+    to_integer,
     to_number,
     to_text,
+    unreadable_timestamps,
 )
 from tests.reference.vars import ReferenceVars
 
@@ -61,6 +68,11 @@ def _first_reason(rules: list[tuple[str, np.ndarray]], n: int) -> pd.Series:
     return pd.Series(reason)
 
 
+def _no_owner(raw: pd.DataFrame) -> np.ndarray:
+    """Neither account_id nor user_id."""
+    return (clean_text(raw["account_id"]).isna() & clean_text(raw["user_id"]).isna()).to_numpy()
+
+
 def _keep_first(
     df: pd.DataFrame, key: str, order: list[str], ascending: list[bool]
 ) -> pd.DataFrame:
@@ -68,6 +80,23 @@ def _keep_first(
         [*order, "_row"], ascending=[*ascending, True], kind="mergesort"
     )
     return ordered.drop_duplicates(key, keep="first").drop(columns="_row")
+
+
+def _order_problems(products: Any) -> tuple[list[Any] | None, bool, bool, bool]:
+    """(lines, malformed, unreadable, negative) of an order's products: not an array or a line
+    not an object is malformed; a line's price or quantity sent but not a (whole) number is
+    unreadable; a price below zero or a quantity below one is negative."""
+    lines, malformed = parse_json_array(products)
+    unreadable = negative = False
+    for line in lines or []:
+        if not isinstance(line, dict):
+            malformed = True
+            continue
+        price = line.get("price")
+        quantity, bad_quantity = to_integer(line.get("quantity"))
+        unreadable |= is_unreadable_number(price) or bad_quantity
+        negative |= (to_number(price) or 0.0) < 0 or (quantity is not None and quantity < 1)
+    return lines, malformed, unreadable, negative
 
 
 def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> pd.DataFrame:
@@ -85,6 +114,22 @@ def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> 
     event_name = event_name_key(raw["event_name"]).map(alias_map)
     revenue = numbers(properties, "revenue")
     price = numbers(properties, "price")
+    quantity_read = [to_integer(p.get("quantity")) for p in properties]
+    rating_read = [to_integer(p.get("rating")) for p in properties]
+    is_order = (event_name == "Order Completed").to_numpy()
+    orders = [_order_problems(p.get("products")) for p in properties]
+    products = [lines for lines, _, _, _ in orders]
+    bad_products = is_order & np.array([o[1] for o in orders], dtype=bool)
+    unreadable = (
+        np.array([is_unreadable_number(p.get("revenue")) for p in properties], dtype=bool)
+        | np.array([is_unreadable_number(p.get("price")) for p in properties], dtype=bool)
+        | np.array([bad for _, bad in quantity_read], dtype=bool)
+        | np.array([bad for _, bad in rating_read], dtype=bool)
+        | (is_order & np.array([o[2] for o in orders], dtype=bool))
+    )
+    order_id = texts(properties, "order_id")
+    incomplete = is_order & (clean_text(order_id).isna() | revenue.isna()).to_numpy()
+    negative_line = is_order & np.array([o[3] for o in orders], dtype=bool)
     tolerance = pd.Timedelta(minutes=v.future_timestamp_tolerance_minutes)
     reason = _first_reason(
         [
@@ -94,11 +139,14 @@ def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> 
             ("future_timestamp", (occurred_at > received_at + tolerance).to_numpy()),
             ("malformed_json", bad_properties | bad_context),
             ("unknown_event_name", event_name.isna().to_numpy()),
-            ("negative_amount", ((revenue < 0) | (price < 0)).to_numpy()),
+            ("malformed_json", bad_products),
+            ("unparseable_number", unreadable),
+            ("incomplete_order", incomplete),
+            ("negative_amount", ((revenue < 0) | (price < 0)).to_numpy() | negative_line),
         ],
         n,
     )
-    quantity = numbers(properties, "quantity")
+    quantity = pd.Series([q for q, _ in quantity_read], dtype="float64")
     df = pd.DataFrame(
         {
             "event_id": event_id,
@@ -115,11 +163,11 @@ def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> 
             "price": price,
             "quantity": quantity,
             "revenue": revenue,
-            "order_id": texts(properties, "order_id"),
+            "order_id": order_id,
             "coupon": texts(properties, "coupon"),
             "page_path": texts(properties, "page_path"),
             "feature": texts(properties, "feature"),
-            "products": [p.get("products") for p in properties],
+            "products": products,
             "device_type": texts(context, "device_type"),
             "_reason": reason,
         }
@@ -139,7 +187,7 @@ def order_items(events: pd.DataFrame) -> pd.DataFrame:
             if not isinstance(line, dict):
                 continue
             category = to_text(line.get("category"))
-            quantity = to_number(line.get("quantity"))
+            quantity, _ = to_integer(line.get("quantity"))
             rows.append(
                 (
                     event_id,
@@ -179,6 +227,9 @@ def stage_identifies(raw: pd.DataFrame, v: ReferenceVars) -> pd.DataFrame:
     for trait in TRAITS:
         if trait == "marketing_opt_in":
             df[trait] = pd.Series([to_bool(t.get(trait)) for t in traits], dtype=object)
+        elif trait == "birth_date":
+            # unreadable = not sent: an older readable birth_date still counts
+            df[trait] = pd.Series([to_date_text(t.get(trait)) for t in traits], dtype=object)
         else:
             df[trait] = texts(traits, trait)
     df["email"] = clean_email(df["email"])
@@ -224,15 +275,20 @@ def stage_crm_accounts(raw: pd.DataFrame, as_of: pd.Timestamp | None = None) -> 
     """The newest usable version of each account; with as_of, the newest updated by as_of."""
     raw = raw.reset_index(drop=True)
     account_id = clean_text(raw["account_id"])
-    employee_count, bad_employees = parse_number_column(raw["employee_count"])
-    seat_limit, bad_seats = parse_number_column(raw["seat_limit"])
+    employee_count, bad_employees = parse_number_column(raw["employee_count"], whole=True)
+    seat_limit, bad_seats = parse_number_column(raw["seat_limit"], whole=True)
     usage_limit, bad_usage = parse_number_column(raw["monthly_usage_limit"])
     mrr, bad_mrr = parse_number_column(raw["mrr"])
     plan = clean_email(raw["plan"])
     updated_at = parse_timestamp(raw["updated_at"])
+    times = {c: parse_timestamp(raw[c]) for c in ("created_at", "customer_since", "churned_at")}
+    bad_times = np.zeros(len(raw), dtype=bool)
+    for column, parsed in times.items():
+        bad_times |= unreadable_timestamps(raw[column], parsed)
     reason = _first_reason(
         [
             ("missing_key", account_id.isna().to_numpy()),
+            ("unparseable_timestamp", updated_at.isna().to_numpy() | bad_times),
             ("unparseable_number", bad_employees | bad_seats | bad_usage | bad_mrr),
             ("unknown_plan", (plan.notna() & ~plan.isin(PLANS)).to_numpy()),
             ("negative_amount", (mrr < 0).to_numpy()),
@@ -251,9 +307,9 @@ def stage_crm_accounts(raw: pd.DataFrame, as_of: pd.Timestamp | None = None) -> 
             "seat_limit": seat_limit.round().astype("Int64"),
             "monthly_usage_limit": usage_limit,
             "mrr": mrr,
-            "created_at": parse_timestamp(raw["created_at"]),
-            "customer_since": parse_timestamp(raw["customer_since"]),
-            "churned_at": parse_timestamp(raw["churned_at"]),
+            "created_at": times["created_at"],
+            "customer_since": times["customer_since"],
+            "churned_at": times["churned_at"],
             "updated_at": updated_at,
         }
     )[reason.isna().to_numpy()]
@@ -267,17 +323,34 @@ def stage_crm_contacts(raw: pd.DataFrame, as_of: pd.Timestamp | None = None) -> 
     as_of."""
     raw = raw.reset_index(drop=True)
     contact_id = clean_text(raw["contact_id"])
+    user_id = clean_text(raw["user_id"])
+    email = clean_email(raw["email"])
+    created_at = parse_timestamp(raw["created_at"])
+    updated_at = parse_timestamp(raw["updated_at"])
+    _, bad_score = parse_number_column(raw["lead_score"], whole=True)
+    reason = _first_reason(
+        [
+            ("missing_key", contact_id.isna().to_numpy()),
+            ("missing_identity", (user_id.isna() & email.isna()).to_numpy()),
+            (
+                "unparseable_timestamp",
+                updated_at.isna().to_numpy() | unreadable_timestamps(raw["created_at"], created_at),
+            ),
+            ("unparseable_number", bad_score),
+        ],
+        len(raw),
+    )
     df = pd.DataFrame(
         {
             "contact_id": contact_id,
-            "user_id": clean_text(raw["user_id"]),
+            "user_id": user_id,
             "account_id": clean_text(raw["account_id"]),
-            "email": clean_email(raw["email"]),
+            "email": email,
             "job_title": clean_text(raw["job_title"]),
-            "created_at": parse_timestamp(raw["created_at"]),
-            "updated_at": parse_timestamp(raw["updated_at"]),
+            "created_at": created_at,
+            "updated_at": updated_at,
         }
-    )[contact_id.notna().to_numpy()]
+    )[reason.isna().to_numpy()]
     if as_of is not None:
         df = df[(df["updated_at"] <= as_of) & ~(df["created_at"] > as_of)]
     return _keep_first(df, "contact_id", ["updated_at"], [False]).reset_index(drop=True)
@@ -290,9 +363,17 @@ def stage_subscriptions(raw: pd.DataFrame) -> pd.DataFrame:
     plan = clean_email(raw["plan"])
     mrr, bad_mrr = parse_number_column(raw["mrr"])
     started_at = parse_timestamp(raw["started_at"])
+    bad_times = started_at.isna().to_numpy().copy()
+    for column in ("trial_ends_at", "ended_at"):
+        bad_times |= unreadable_timestamps(raw[column], parse_timestamp(raw[column]))
     reason = _first_reason(
         [
             ("missing_key", subscription_id.isna().to_numpy()),
+            (
+                "missing_identity",
+                _no_owner(raw),
+            ),
+            ("unparseable_timestamp", bad_times),
             ("unparseable_number", bad_mrr),
             ("unknown_plan", (plan.notna() & ~plan.isin(PLANS)).to_numpy()),
             ("unknown_status", (~status.isin(SUBSCRIPTION_STATUSES)).to_numpy()),
@@ -336,12 +417,24 @@ def stage_support_tickets(raw: pd.DataFrame) -> pd.DataFrame:
     ticket_id = clean_text(raw["ticket_id"])
     csat, bad_csat = parse_number_column(raw["csat_score"])
     opened_at = parse_timestamp(raw["opened_at"])
+    closed_at = parse_timestamp(raw["closed_at"])
     reason = _first_reason(
         [
             ("missing_key", ticket_id.isna().to_numpy()),
-            ("unparseable_timestamp", opened_at.isna().to_numpy()),
+            (
+                "missing_identity",
+                _no_owner(raw),
+            ),
+            (
+                "unparseable_timestamp",
+                opened_at.isna().to_numpy() | unreadable_timestamps(raw["closed_at"], closed_at),
+            ),
             ("unparseable_number", bad_csat),
-            ("out_of_range_score", ((csat < 1) | (csat > 5)).to_numpy()),
+            # a whole number 1-5: 4.5 is not rounded
+            (
+                "out_of_range_score",
+                ((csat < 1) | (csat > 5) | (csat.notna() & (csat != np.floor(csat)))).to_numpy(),
+            ),
         ],
         len(raw),
     )
@@ -351,7 +444,7 @@ def stage_support_tickets(raw: pd.DataFrame) -> pd.DataFrame:
             "account_id": clean_text(raw["account_id"]),
             "user_id": clean_text(raw["user_id"]),
             "opened_at": opened_at,
-            "closed_at": parse_timestamp(raw["closed_at"]),
+            "closed_at": closed_at,
             "csat_score": csat,
         }
     )[reason.isna().to_numpy()]
@@ -368,7 +461,11 @@ def stage_nps_responses(raw: pd.DataFrame) -> pd.DataFrame:
             ("missing_key", response_id.isna().to_numpy()),
             ("unparseable_timestamp", responded_at.isna().to_numpy()),
             ("unparseable_number", bad_score),
-            ("out_of_range_score", (score.isna() | (score < 0) | (score > 10)).to_numpy()),
+            # a whole number 0-10: 7.5 is not rounded into a category
+            (
+                "out_of_range_score",
+                (score.isna() | (score < 0) | (score > 10) | (score != np.floor(score))).to_numpy(),
+            ),
         ],
         len(raw),
     )

@@ -122,12 +122,12 @@ final as (
         coalesce(
             newest_traits.identify_email, ranked_contact_emails.email, ranked_email_event_emails.email
         ) as email,
-        {{ dbt.safe_cast('newest_traits.marketing_opt_in_text', dbt.type_boolean()) }} as marketing_opt_in,
+        {{ parse_boolean('newest_traits.marketing_opt_in_text') }} as marketing_opt_in,
         latest_opt_ins.latest_opt_in_at,
         {% for trait in text_traits if trait != 'email' %}
             newest_traits.identify_{{ trait }} as {{ trait }},
         {% endfor %}
-        {{ dbt.safe_cast('newest_traits.birth_date_text', 'date') }} as birth_date
+        {{ parse_date('newest_traits.birth_date_text') }} as birth_date
     from known_users
     left join newest_traits
         on known_users.user_id = newest_traits.user_id

@@ -28,19 +28,19 @@ final as (
         lower(trim({{ json_extract_scalar('properties', 'category') }})) as category,
         {{ json_extract_scalar('properties', 'brand') }} as brand,
         price,
-        {{ dbt.safe_cast(json_extract_scalar('properties', 'quantity'), dbt.type_int()) }} as quantity,
+        quantity,
         {{ json_extract_scalar('properties', 'order_id') }} as order_id,
         revenue,
         upper({{ json_extract_scalar('properties', 'currency') }}) as currency,
         {{ clean_text(json_extract_scalar('properties', 'coupon')) }} as coupon,
         {{ json_extract_scalar('properties', 'promotion_id') }} as promotion_id,
-        {{ json_extract_document('properties', 'products') }} as products,
+        products,
 
         -- product and engagement properties
         {{ json_extract_scalar('properties', 'page_path') }} as page_path,
         {{ json_extract_scalar('properties', 'feature') }} as feature,
         {{ json_extract_scalar('properties', 'share_via') }} as share_via,
-        {{ dbt.safe_cast(json_extract_scalar('properties', 'rating'), dbt.type_int()) }} as rating,
+        rating,
 
         -- context
         lower({{ json_extract_scalar('context', 'device_type') }}) as device_type,

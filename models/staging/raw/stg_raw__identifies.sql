@@ -20,7 +20,8 @@ final as (
         lower(trim({{ json_extract_scalar('traits', 'email') }})) as email,
         {{ clean_text(json_extract_scalar('traits', 'first_name')) }} as first_name,
         {{ clean_text(json_extract_scalar('traits', 'last_name')) }} as last_name,
-        {{ dbt.safe_cast(json_extract_scalar('traits', 'birth_date'), 'date') }} as birth_date,
+        -- a trait that does not read as a date or a flag is unknown (null), see _raw__models.yml
+        {{ parse_date(json_extract_scalar('traits', 'birth_date')) }} as birth_date,
         {{ clean_lower_text(json_extract_scalar('traits', 'gender')) }} as gender,
         upper({{ clean_text(json_extract_scalar('traits', 'country')) }}) as country,
         {{ clean_text(json_extract_scalar('traits', 'region')) }} as region,
@@ -28,7 +29,7 @@ final as (
         {{ clean_text(json_extract_scalar('traits', 'postal_code')) }} as postal_code,
         {{ clean_lower_text(json_extract_scalar('traits', 'language')) }} as language,
         {{ clean_text(json_extract_scalar('traits', 'job_title')) }} as job_title,
-        {{ dbt.safe_cast(json_extract_scalar('traits', 'marketing_opt_in'), dbt.type_boolean()) }} as marketing_opt_in,
+        {{ parse_boolean(json_extract_scalar('traits', 'marketing_opt_in')) }} as marketing_opt_in,
 
         -- timestamps (UTC)
         occurred_at,

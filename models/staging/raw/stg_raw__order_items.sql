@@ -12,7 +12,8 @@ orders as (
     select
         event_id,
         {{ json_extract_scalar('properties', 'order_id') }} as order_id,
-        {{ json_extract_document('properties', 'products') }} as products
+        -- the array as base_raw__events checked it (a double-encoded array already unwrapped)
+        products
     from base_events
     where
         quarantine_reason is null
@@ -43,10 +44,8 @@ final as (
         lower(trim({{ json_extract_scalar('product_json', 'category') }})) as category,
 
         -- measures: a line without a quantity is one item
-        {{ dbt.safe_cast(json_extract_scalar('product_json', 'price'), dbt.type_numeric()) }} as price,
-        coalesce(
-            {{ dbt.safe_cast(json_extract_scalar('product_json', 'quantity'), dbt.type_int()) }}, 1
-        ) as quantity
+        {{ parse_number(json_extract_scalar('product_json', 'price')) }} as price,
+        coalesce({{ parse_integer(json_extract_scalar('product_json', 'quantity')) }}, 1) as quantity
     from order_lines
 )
 

@@ -8,8 +8,20 @@ source as (
     select * from {{ source('raw', 'email_events') }}
 ),
 
+{{ number_raw_rows('source', [
+    'email_event_id',
+    'user_id',
+    'email',
+    'campaign_id',
+    'event_type',
+    'occurred_at',
+    'received_at',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('email_event_id') }} as email_event_id,
         {{ clean_text('user_id') }} as user_id,
@@ -23,7 +35,7 @@ typed as (
         cast(occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
         {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
         {{ parse_timestamp_utc('received_at') }} as received_at
-    from source
+    from numbered_rows
 ),
 
 classified as (

@@ -7,8 +7,18 @@ source as (
     select * from {{ source('raw', 'identifies') }}
 ),
 
+{{ number_raw_rows('source', [
+    'anonymous_id',
+    'user_id',
+    'occurred_at',
+    'received_at',
+    'traits',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('anonymous_id') }} as anonymous_id,
         {{ clean_text('user_id') }} as user_id,
@@ -21,7 +31,7 @@ typed as (
         -- payload
         cast(traits as {{ dbt.type_string() }}) as raw_traits,
         coalesce({{ clean_text('traits') }}, '{}') as traits_text
-    from source
+    from numbered_rows
 ),
 
 classified as (

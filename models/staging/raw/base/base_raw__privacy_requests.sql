@@ -6,8 +6,18 @@ source as (
     select * from {{ source('raw', 'privacy_requests') }}
 ),
 
+{{ number_raw_rows('source', [
+    'request_id',
+    'user_id',
+    'email',
+    'request_type',
+    'requested_at',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('request_id') }} as request_id,
         {{ clean_text('user_id') }} as user_id,
@@ -19,7 +29,7 @@ typed as (
         -- timestamps
         cast(requested_at as {{ dbt.type_string() }}) as raw_requested_at,
         {{ parse_timestamp_utc('requested_at') }} as requested_at
-    from source
+    from numbered_rows
 ),
 
 classified as (

@@ -8,19 +8,27 @@ source as (
     select * from {{ source('raw', 'product_usage_daily') }}
 ),
 
+{{ number_raw_rows('source', [
+    'account_id',
+    'usage_date',
+    'usage_units',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('account_id') }} as account_id,
 
         -- dates
         cast(usage_date as {{ dbt.type_string() }}) as raw_usage_date,
-        {{ dbt.safe_cast(clean_text('usage_date'), 'date') }} as usage_date,
+        {{ parse_date('usage_date') }} as usage_date,
 
         -- measures
         cast(usage_units as {{ dbt.type_string() }}) as raw_usage_units,
-        {{ dbt.safe_cast(clean_text('usage_units'), dbt.type_numeric()) }} as usage_units
-    from source
+        {{ parse_number('usage_units') }} as usage_units
+    from numbered_rows
 ),
 
 classified as (

@@ -7,8 +7,22 @@ source as (
     select * from {{ source('raw', 'subscriptions') }}
 ),
 
+{{ number_raw_rows('source', [
+    'subscription_id',
+    'account_id',
+    'user_id',
+    'plan',
+    'status',
+    'started_at',
+    'trial_ends_at',
+    'ended_at',
+    'mrr',
+]) }},
+
 typed as (
     select
+        raw_row_id,
+
         -- ids
         {{ clean_text('subscription_id') }} as subscription_id,
         {{ clean_text('account_id') }} as account_id,
@@ -19,14 +33,17 @@ typed as (
         {{ clean_lower_text('status') }} as status,
 
         -- measures
-        {{ dbt.safe_cast(clean_text('mrr'), dbt.type_numeric()) }} as mrr,
+        cast(mrr as {{ dbt.type_string() }}) as raw_mrr,
+        {{ parse_number('mrr') }} as mrr,
 
         -- timestamps
         cast(started_at as {{ dbt.type_string() }}) as raw_started_at,
         {{ parse_timestamp_utc('started_at') }} as started_at,
+        cast(trial_ends_at as {{ dbt.type_string() }}) as raw_trial_ends_at,
         {{ parse_timestamp_utc('trial_ends_at') }} as trial_ends_at,
+        cast(ended_at as {{ dbt.type_string() }}) as raw_ended_at,
         {{ parse_timestamp_utc('ended_at') }} as ended_at
-    from source
+    from numbered_rows
 ),
 
 classified as (
@@ -36,7 +53,11 @@ classified as (
         case
             when subscription_id is null then 'missing_key'
             when account_id is null and user_id is null then 'missing_identity'
-            when started_at is null then 'unparseable_timestamp'
+            when started_at is null
+                or {{ is_unparseable('raw_trial_ends_at', 'trial_ends_at') }}
+                or {{ is_unparseable('raw_ended_at', 'ended_at') }}
+                then 'unparseable_timestamp'
+            when {{ is_unparseable('raw_mrr', 'mrr') }} then 'unparseable_number'
             when status is null or status not in ('trialing', 'active', 'past_due', 'canceled')
                 then 'unknown_status'
             when mrr < 0 then 'negative_amount'
@@ -48,9 +69,15 @@ explained as (
     select
         *,
         case quarantine_reason
-            when 'unparseable_timestamp' then coalesce(raw_started_at, 'null started_at')
+            when 'unparseable_timestamp'
+                then case
+                        when started_at is null then coalesce(raw_started_at, 'null started_at')
+                        when {{ is_unparseable('raw_trial_ends_at', 'trial_ends_at') }} then raw_trial_ends_at
+                        else raw_ended_at
+                    end
+            when 'unparseable_number' then raw_mrr
             when 'unknown_status' then status
-            when 'negative_amount' then cast(mrr as {{ dbt.type_string() }})
+            when 'negative_amount' then raw_mrr
         end as quarantine_detail
     from classified
 ),

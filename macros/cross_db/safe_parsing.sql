@@ -1,0 +1,50 @@
+{#- A cast that yields null instead of failing when the value does not convert. dbt.safe_cast
+    is a plain cast() on dbt-duckdb and dbt-spark (Spark 4 runs ANSI mode), so one "19,90"
+    would fail the whole build; models call this, or the parse_* macros below, instead. -#}
+{% macro try_cast_to(expression, data_type) -%}
+    {{ return(adapter.dispatch('try_cast_to', 'audiences')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast_to(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro spark__try_cast_to(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{#- A number sent as a number or as text: null when empty, missing or unreadable ("19,90", "abc").
+    Pair it with is_unparseable() to tell an unreadable value from an absent one. -#}
+{% macro parse_number(expression) -%}
+    {{ try_cast_to(clean_text(expression), dbt.type_numeric()) }}
+{%- endmacro %}
+
+{#- A whole number; null when empty or unreadable, and also for a fraction such as 7.5 (DuckDB
+    would round it to 8, and a score or a count with a fraction is a broken value, not a
+    rounding matter). -#}
+{% macro parse_integer(expression) -%}
+    case
+        when {{ parse_number(expression) }} = floor({{ parse_number(expression) }})
+            then {{ try_cast_to(parse_number(expression), dbt.type_int()) }}
+    end
+{%- endmacro %}
+
+{#- A flag: true/false, 1/0, yes/no in any case and padding, as JSON booleans, numbers or text;
+    null (unknown) for anything else, such as "off" or "maybe". -#}
+{% macro parse_boolean(expression) -%}
+    case
+        when lower({{ clean_text(expression) }}) in ('true', '1', 'yes') then true
+        when lower({{ clean_text(expression) }}) in ('false', '0', 'no') then false
+    end
+{%- endmacro %}
+
+{#- A calendar date (YYYY-MM-DD, or a timestamp's date); null when empty or unreadable. -#}
+{% macro parse_date(expression) -%}
+    {{ try_cast_to(clean_text(expression), 'date') }}
+{%- endmacro %}
+
+{#- True when a value was sent (non-empty text) but its parsed form is null: the row carries a
+    value staging cannot read, which must be quarantined rather than silently nulled. -#}
+{% macro is_unparseable(raw_expression, parsed_expression) -%}
+    ({{ clean_text(raw_expression) }} is not null and {{ parsed_expression }} is null)
+{%- endmacro %}
