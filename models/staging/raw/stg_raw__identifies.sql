@@ -17,7 +17,7 @@ final as (
         anonymous_id,
 
         -- traits: null where the identify did not carry the key (it erases nothing)
-        lower(trim({{ json_extract_scalar('traits', 'email') }})) as email,
+        {{ clean_lower_text(json_extract_scalar('traits', 'email')) }} as email,
         {{ clean_text(json_extract_scalar('traits', 'first_name')) }} as first_name,
         {{ clean_text(json_extract_scalar('traits', 'last_name')) }} as last_name,
         -- a trait that does not read as a date or a flag is unknown (null), see _raw__models.yml
