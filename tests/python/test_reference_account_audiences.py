@@ -252,6 +252,7 @@ def _tiny_inputs(
             "crm_contacts": contacts,
             "email_events": email_events,
             "support_tickets": support_tickets,
+            "privacy_requests": pd.DataFrame(columns=["user_id", "email", "request_type"]),
         }
     )
     people = pd.DataFrame([{**PERSON_DEFAULTS, **row} for row in persons])

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tests.reference.accounts import is_decision_maker
+from tests.reference.accounts import events_of_undeleted_persons, is_decision_maker
 from tests.reference.audiences import load_catalog
 from tests.reference.common import at, days_from, in_window
 from tests.reference.context import SEEDS_DIR, Context
@@ -65,7 +65,7 @@ def reachable_decision_makers(inputs: AccountInputs) -> pd.DataFrame:
 
 
 def _account_events(ctx: Context, name: str | None = None) -> pd.DataFrame:
-    events = ctx.events_identified
+    events = events_of_undeleted_persons(ctx)
     events = events[events["account_id"].notna()]
     return events if name is None else events[events["event_name"] == name]
 

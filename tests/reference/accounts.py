@@ -91,6 +91,16 @@ def _asked_for_deletion(ctx: Context, contacts: pd.DataFrame) -> pd.Series:
     return contacts["user_id"].isin(deleted_users) | contacts["email"].isin(deleted_emails)
 
 
+def events_of_undeleted_persons(ctx: Context) -> pd.DataFrame:
+    """Identified events without those of persons with a delete request, as
+    int_events_identified keeps them."""
+    events = ctx.events_identified
+    if not (ctx.privacy_requests["request_type"] == "delete").any():
+        return events
+    persons = _contact_and_profile(ctx, _persons(ctx))
+    return events[~events["person_id"].isin(_deleted(ctx, persons))]
+
+
 def _count(keys: pd.Series, rows: pd.DataFrame, key: str = "account_id") -> pd.Series:
     return at(keys, rows.groupby(key).size()).fillna(0).astype("Int64")
 
@@ -116,7 +126,7 @@ def compute_dim_accounts(
 
     paying = (accounts["customer_since"] <= a) & ~(accounts["churned_at"] <= a)
     churned = accounts["churned_at"] <= a
-    ev = ctx.events_identified
+    ev = events_of_undeleted_persons(ctx)
     ev = ev[ev["account_id"].notna()]
     subs = ctx.subscriptions[ctx.subscriptions["started_at"] <= a]
     # a trial subscription runs at A until it ends (ended_at <= A) or its trial does

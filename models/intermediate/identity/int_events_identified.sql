@@ -3,7 +3,8 @@
 {#- Every staged event up to as_of with the person it belongs to: its own user_id when it has
     one, else the user its anonymous id was stitched to, else the anonymous person
     `anon:<anonymous_id>`. Events after as_of are left out, so every trait built on this model
-    is as of that instant. -#}
+    is as of that instant; so are the events of persons with a delete request, whose history
+    the project may not write (raw-contract.md). -#}
 
 with
 
@@ -13,6 +14,10 @@ events as (
 
 stitched_anonymous_ids as (
     select * from {{ ref('int_anonymous_ids_stitched') }}
+),
+
+deleted_persons as (
+    select * from {{ ref('int_persons_deleted') }}
 ),
 
 events_until_as_of as (
@@ -36,7 +41,11 @@ identified as (
 ),
 
 final as (
-    select * from identified
+    select identified.*
+    from identified
+    left join deleted_persons
+        on identified.person_id = deleted_persons.person_id
+    where deleted_persons.person_id is null
 )
 
 select * from final

@@ -2,7 +2,8 @@
 
 {#- Email events up to as_of with the person they belong to: their user_id, or, when the ESP
     sent none, the person whose email it is (the smallest person_id when several share it).
-    Events matching nobody keep a null person_id. -#}
+    Events matching nobody keep a null person_id; events of persons with a delete request are
+    left out (raw-contract.md). -#}
 
 with
 
@@ -14,6 +15,10 @@ profiles as (
     select * from {{ ref('int_person_profiles_resolved') }}
 ),
 
+deleted_persons as (
+    select * from {{ ref('int_persons_deleted') }}
+),
+
 persons_by_email as (
     select
         email,
@@ -23,7 +28,7 @@ persons_by_email as (
     group by email
 ),
 
-final as (
+identified as (
     select
         email_events.email_event_id,
         coalesce(email_events.user_id, persons_by_email.person_id) as person_id,
@@ -37,6 +42,14 @@ final as (
     left join persons_by_email
         on email_events.email = persons_by_email.email
     where email_events.occurred_at <= {{ as_of() }}
+),
+
+final as (
+    select identified.*
+    from identified
+    left join deleted_persons
+        on identified.person_id = deleted_persons.person_id
+    where deleted_persons.person_id is null
 )
 
 select * from final
