@@ -333,12 +333,15 @@ def test_reference_high_value_prospects_pricing_views_at_the_threshold() -> None
 
 
 def test_reference_upgrade_candidates_at_the_seat_and_usage_limits() -> None:
-    """Seats equal to the limit fire, one below does not, a zero limit never does; usage at
-    exactly 0.9 of the limit does not fire and just above does; 2 pricing views fire, 1 not."""
+    """Seats equal to the limit fire, one below does not (however many active users), a zero
+    limit never does; usage at exactly 0.9 of the limit does not fire and just above does;
+    2 pricing views fire, 1 not."""
     rows = {
         "seats_at_limit": {"active_users_30d": 5, "seats_used": 5, "seat_limit": 5},
         "seats_below": {"active_users_30d": 4, "seats_used": 4, "seat_limit": 5},
         "zero_seat_limit": {"active_users_30d": 0, "seats_used": 0, "seat_limit": 0},
+        # anonymous visitors and page views make active users, not seats
+        "visitors_not_seats": {"active_users_30d": 9, "seats_used": 4, "seat_limit": 5},
         "usage_at_ratio": {"usage_this_month": 90.0, "usage_ratio_this_month": 0.9},
         "usage_above": {"usage_this_month": 90.01, "usage_ratio_this_month": 0.9001},
         "two_pricing_views": {},

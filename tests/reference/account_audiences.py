@@ -276,7 +276,7 @@ def upgrade_candidates(inputs: AccountInputs) -> pd.DataFrame:
             "pricing_views": a["pricing_page_views_in_window"] >= v.upgrade_min_pricing_views,
             "usage_limit": (usage_ratio > v.upgrade_usage_ratio).fillna(False),
             "seat_limit": (
-                (a["seat_limit"] > 0) & (a["active_users_30d"] >= a["seat_limit"])
+                (a["seat_limit"] > 0) & (a["seats_used"] >= a["seat_limit"])
             ).fillna(False),
             "ad_click": a["ad_clicks_in_window"] >= 1,
         }

@@ -39,14 +39,14 @@ expected as (
         window_pricing_views >= {{ var('upgrade_min_pricing_views') }} as expected_pricing_views,
         coalesce(usage_this_month > {{ var('upgrade_usage_ratio') }} * monthly_usage_limit, false)
             as expected_usage_limit,
-        coalesce(seat_limit > 0 and active_users_30d >= seat_limit, false) as expected_seat_limit,
+        coalesce(seat_limit > 0 and seats_used >= seat_limit, false) as expected_seat_limit,
         window_ad_clicks > 0 as expected_ad_click
     from window_facts
     where is_paying = true
         and (
             window_pricing_views >= {{ var('upgrade_min_pricing_views') }}
             or usage_this_month > {{ var('upgrade_usage_ratio') }} * monthly_usage_limit
-            or (seat_limit > 0 and active_users_30d >= seat_limit)
+            or (seat_limit > 0 and seats_used >= seat_limit)
             or window_ad_clicks > 0
         )
 ),
