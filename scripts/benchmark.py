@@ -23,7 +23,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 def timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, check=False, stdout=subprocess.PIPE, text=True
+    )
+    if completed.returncode != 0:
+        # a benchmark of a failing build is no figure: show why it failed and stop
+        print(completed.stdout[-5000:])
+        sys.exit(f"FAILED ({completed.returncode}): {' '.join(command)}")
     return time.perf_counter() - started
 
 
