@@ -4,7 +4,6 @@
     dim_accounts' fixed 14- and 30-day traits. Every window is half-open (in_last_days). -#}
 
 {%- set churn_days = var('churn_risk_window_days') %}
-{%- set email_days = [var('unengaged_quiet_email_days'), churn_days] | max %}
 
 with
 
@@ -16,12 +15,8 @@ events as (
     select * from {{ ref('int_events_identified') }}
 ),
 
-crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
-),
-
-email_events as (
-    select * from {{ ref('stg_raw__email_events') }}
+contact_email_opens as (
+    select * from {{ ref('int_account_contact_email_opens') }}
 ),
 
 support_tickets as (
@@ -79,48 +74,6 @@ activity as (
     group by account_id
 ),
 
-account_people as (
-    select distinct
-        account_id,
-        user_id,
-        email
-    from crm_contacts
-    where account_id is not null
-),
-
-recent_opens as (
-    select * from email_events
-    where event_type = 'opened'
-        and {{ in_last_days('occurred_at', email_days) }}
-),
-
-opens_by_contact_user as (
-    select
-        recent_opens.email_event_id,
-        recent_opens.occurred_at,
-        account_people.account_id
-    from recent_opens
-    inner join account_people
-        on recent_opens.user_id = account_people.user_id
-),
-
-opens_by_contact_email as (
-    select
-        recent_opens.email_event_id,
-        recent_opens.occurred_at,
-        account_people.account_id
-    from recent_opens
-    inner join account_people
-        on recent_opens.email = account_people.email
-),
-
--- two equality joins and a union (as in dim_accounts) rather than a join on an `or`
-contact_opens_in_windows as (
-    select * from opens_by_contact_user
-    union
-    select * from opens_by_contact_email
-),
-
 contact_opens as (
     select
         account_id,
@@ -128,7 +81,7 @@ contact_opens as (
             as unengaged_contact_email_opens,
         sum(case when {{ in_last_days('occurred_at', churn_days) }} then 1 else 0 end)
             as churn_risk_contact_email_opens
-    from contact_opens_in_windows
+    from contact_email_opens
     group by account_id
 ),
 

@@ -10,10 +10,6 @@ crm_accounts as (
     select * from {{ ref('int_crm_accounts_as_of') }}
 ),
 
-crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
-),
-
 subscriptions as (
     select * from {{ ref('stg_raw__subscriptions') }}
 ),
@@ -22,8 +18,8 @@ usage_daily as (
     select * from {{ ref('stg_raw__product_usage_daily') }}
 ),
 
-email_events as (
-    select * from {{ ref('stg_raw__email_events') }}
+contact_email_opens as (
+    select * from {{ ref('int_account_contact_email_opens') }}
 ),
 
 support_tickets as (
@@ -86,52 +82,12 @@ usage_this_month as (
     group by account_id
 ),
 
-account_people as (
-    select distinct
-        account_id,
-        user_id,
-        email
-    from crm_contacts
-    where account_id is not null
-),
-
-recent_opens as (
-    select * from email_events
-    where event_type = 'opened'
-        and {{ in_last_days('occurred_at', 30) }}
-),
-
-opens_by_contact_user as (
-    select
-        recent_opens.email_event_id,
-        account_people.account_id
-    from recent_opens
-    inner join account_people
-        on recent_opens.user_id = account_people.user_id
-),
-
-opens_by_contact_email as (
-    select
-        recent_opens.email_event_id,
-        account_people.account_id
-    from recent_opens
-    inner join account_people
-        on recent_opens.email = account_people.email
-),
-
--- two equality joins and a union rather than one join on `user_id = ... or email = ...`,
--- which engines run as a nested loop
-opens_30d as (
-    select * from opens_by_contact_user
-    union
-    select * from opens_by_contact_email
-),
-
 contact_opens as (
     select
         account_id,
         count(*) as contact_email_opens_30d
-    from opens_30d
+    from contact_email_opens
+    where {{ in_last_days('occurred_at', 30) }}
     group by account_id
 ),
 
