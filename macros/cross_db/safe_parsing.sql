@@ -5,11 +5,9 @@
     {{ return(adapter.dispatch('try_cast_to', 'audiences')(expression, data_type)) }}
 {%- endmacro %}
 
+{#- DuckDB and Spark (3.2 on) both spell it try_cast; an engine that does not (BigQuery's
+    safe_cast, Snowflake's try_to_*) adds its own implementation here. -#}
 {% macro default__try_cast_to(expression, data_type) -%}
-    try_cast({{ expression }} as {{ data_type }})
-{%- endmacro %}
-
-{% macro spark__try_cast_to(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
 {%- endmacro %}
 
