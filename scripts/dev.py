@@ -1,9 +1,12 @@
-"""The project's two entry points, runnable with nothing but python3.
+"""The project's entry points, runnable with nothing but python3.
 
-    python3 scripts/dev.py main   # set up, generate the demo data set, dbt build, print counts
-    python3 scripts/dev.py test   # set up, then every check: ruff, dbt build, sqlfluff, pytest,
-                                  # and the same project built on Spark and compared
-    python3 scripts/dev.py spark  # only the Spark check (scripts/spark_check.py)
+    python3 scripts/dev.py main     # set up, generate the demo data set, build, test and
+                                    # publish it, print counts
+    python3 scripts/dev.py test     # set up, then every check: ruff, dbt build, sqlfluff,
+                                    # pytest, and the same project built on Spark and compared
+    python3 scripts/dev.py publish  # build and test what raw holds; publish it if green
+    python3 scripts/dev.py query "select * from rpt_audience_sizes"   # CSV from the last publish
+    python3 scripts/dev.py spark    # only the Spark check (scripts/spark_check.py)
 
 Set-up creates `.venv` beside this folder and installs requirements.txt (exact pins) into it,
 plus requirements-spark.txt for the checks, again only when those files changed.
@@ -42,7 +45,8 @@ def run(command: list[str], env: dict[str, str] | None = None) -> None:
     print(f"\n$ {' '.join(command)}", flush=True)
     completed = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
     if completed.returncode != 0:
-        sys.exit(f"FAILED ({completed.returncode}): {' '.join(command)}")
+        print(f"FAILED ({completed.returncode}): {' '.join(command)}", file=sys.stderr, flush=True)
+        sys.exit(completed.returncode)
 
 
 def set_up(with_spark: bool = False) -> None:
@@ -65,19 +69,24 @@ def requirements_digest(requirements: Path) -> str:
     return hashlib.sha256(contents).hexdigest()
 
 
-def dbt_env(duckdb_path: Path) -> dict[str, str]:
+def build_path() -> Path:
+    """The private build warehouse; a relative path means the caller's directory, as for dbt."""
+    return Path(
+        os.environ.get("AUDIENCES_DUCKDB_PATH", REPO_ROOT / "data/audiences.duckdb")
+    ).resolve()
+
+
+def dbt_env(duckdb_path: Path, serving: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["AUDIENCES_DUCKDB_PATH"] = str(duckdb_path)
+    if serving is not None:
+        env["AUDIENCES_SERVING_PATH"] = str(serving)
     env["DBT_PROFILES_DIR"] = str(REPO_ROOT)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env
 
 
-def as_of_vars(end_date: str) -> str:
-    return f'{{"as_of": "{end_date} 23:59:59"}}'
-
-
-def generate_and_build(duckdb_path: Path, persons: int, seed: int, end_date: str) -> None:
+def generate(duckdb_path: Path, persons: int, seed: int, end_date: str) -> None:
     env = dbt_env(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     run(
@@ -93,28 +102,66 @@ def generate_and_build(duckdb_path: Path, persons: int, seed: int, end_date: str
         ],
         env,
     )
-    run([venv_bin("dbt"), "build", "--vars", as_of_vars(end_date)], env)
+
+
+def publish_command(
+    duckdb_path: Path, serving: Path, extra: list[str], new_history: bool = False
+) -> None:
+    """Build, test and publish in the venv's Python (dbt, duckdb and PyYAML live there)."""
+    command = [venv_bin("python"), "scripts/publish.py", *extra]
+    if new_history:
+        command.append("--new-history")
+    run(command, dbt_env(duckdb_path, serving))
 
 
 def main_job(args: argparse.Namespace) -> None:
     set_up()
-    # a relative path means the caller's directory, as it does for dbt and the other scripts
-    duckdb_path = Path(
-        os.environ.get("AUDIENCES_DUCKDB_PATH", REPO_ROOT / "data/audiences.duckdb")
+    duckdb_path = build_path()
+    serving = serving_path()
+    generate(duckdb_path, args.persons, args.seed, args.end_date)
+    # a regenerated demo data set is a new world: its first publish starts a new history
+    publish_command(
+        duckdb_path, serving, ["--as-of", f"{args.end_date} 23:59:59"], new_history=True
+    )
+    run([venv_bin("python"), "scripts/report.py"], dbt_env(duckdb_path, serving))
+
+
+def publish_job(args: argparse.Namespace) -> None:
+    set_up()
+    extra = ["--as-of", args.as_of] if args.as_of else []
+    extra += ["--vars", args.vars] if args.vars else []
+    extra += ["--force"] if args.force else []
+    publish_command(build_path(), serving_path(), extra)
+
+
+def query_job(args: argparse.Namespace) -> None:
+    set_up()
+    completed = subprocess.run(
+        [venv_bin("python"), "scripts/serving.py", args.sql], cwd=REPO_ROOT, check=False
+    )
+    sys.exit(completed.returncode)
+
+
+def serving_path() -> Path:
+    return Path(
+        os.environ.get("AUDIENCES_SERVING_PATH", REPO_ROOT / "data/serving/audiences.duckdb")
     ).resolve()
-    generate_and_build(duckdb_path, args.persons, args.seed, args.end_date)
-    run([venv_bin("python"), "scripts/report.py"], dbt_env(duckdb_path))
 
 
 def test_job(args: argparse.Namespace) -> None:
     set_up()
     duckdb_path = REPO_ROOT / "data" / "test" / "audiences_test.duckdb"
+    serving = REPO_ROOT / "data" / "test" / "serving.duckdb"
     duckdb_path.unlink(missing_ok=True)
-    env = dbt_env(duckdb_path)
+    env = dbt_env(duckdb_path, serving)
     run([venv_bin("ruff"), "check", "scripts", "tests"], env)
-    generate_and_build(duckdb_path, TEST_PERSONS, TEST_SEED, TEST_END_DATE)
+    generate(duckdb_path, TEST_PERSONS, TEST_SEED, TEST_END_DATE)
+    publish_command(
+        duckdb_path, serving, ["--as-of", f"{TEST_END_DATE} 23:59:59"], new_history=True
+    )
     run([venv_bin("sqlfluff"), "lint", "models", "tests", "analyses"], env)
     env["AUDIENCES_TEST_WAREHOUSE"] = str(duckdb_path)
+    env["AUDIENCES_TEST_SERVING"] = str(serving)
     env["AUDIENCES_TEST_END_DATE"] = TEST_END_DATE
     run([venv_bin("python"), "-m", "pytest", "-q", "tests/python", *args.pytest_args], env)
     spark_job(args)
@@ -149,6 +196,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     main_parser.add_argument("--seed", type=int, default=42)
     main_parser.add_argument("--end-date", default=dt.datetime.now(dt.UTC).date().isoformat())
     main_parser.set_defaults(run_job=main_job)
+    publish_parser = jobs.add_parser(
+        "publish",
+        help="build and test what raw holds; publish the marts to the serving store if green",
+    )
+    publish_parser.add_argument(
+        "--as-of", help="the reference instant, 'YYYY-MM-DD HH:MM:SS' UTC (default: now)"
+    )
+    publish_parser.add_argument("--vars", help="other dbt vars, as JSON or YAML")
+    publish_parser.add_argument(
+        "--force", action="store_true", help="publish even when the audit refuses"
+    )
+    publish_parser.set_defaults(run_job=publish_job)
+    query_parser = jobs.add_parser(
+        "query", help="run read-only SQL on the last publish; prints CSV with a header"
+    )
+    query_parser.add_argument("sql")
+    query_parser.set_defaults(run_job=query_job)
     test_parser = jobs.add_parser("test", help="run every check on a small generated data set")
     test_parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     test_parser.set_defaults(run_job=test_job)

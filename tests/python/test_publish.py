@@ -1,0 +1,434 @@
+"""Write, audit, publish (scripts/publish.py, scripts/serving.py), tried as its consumers would:
+`python3 scripts/dev.py publish` and `query` as written in the README, readers in processes of
+their own, a build killed midway, a failing test, refused inputs and a load that lost the
+privacy requests. Every scenario starts from a copy of one small published world (300 persons,
+first published at T1), so each pays only for the builds it is about."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+READER = Path(__file__).with_name("serving_reader.py")
+END_DATE = "2026-06-30"
+T1 = "2026-06-23 23:59:59"
+T2 = "2026-06-30 23:59:59"
+PERSONS = "300"
+METADATA_TABLES = {"publish_log", "publish_raw_tables"}
+PUBLISHED_READ = (READER.read_text().split('READ = """')[1]).split('"""')[0]
+
+
+@dataclass(frozen=True)
+class World:
+    """A build warehouse and its serving store in one folder. Copies keep the file names, so
+    the build's staging views (which name their file's catalog) keep working."""
+
+    folder: Path
+
+    @property
+    def build(self) -> Path:
+        return self.folder / "build.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        return self.folder / "serving.duckdb"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return dict(
+            os.environ,
+            AUDIENCES_DUCKDB_PATH=str(self.build),
+            AUDIENCES_SERVING_PATH=str(self.serving),
+            DBT_PROFILES_DIR=str(REPO_ROOT),
+            DBT_TARGET_PATH=str(self.folder / "target"),
+            **extra,
+        )
+
+    def publish(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "scripts/dev.py", "publish", *args],
+            cwd=REPO_ROOT, env=self.env(**extra_env), capture_output=True, text=True,
+            check=False,
+        )
+
+    def copy_to(self, folder: Path) -> World:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in (self.build, self.serving):
+            shutil.copy2(path, folder / path.name)
+        return World(folder)
+
+
+def output(completed: subprocess.CompletedProcess[str]) -> str:
+    return completed.stdout + completed.stderr
+
+
+def assert_published(completed: subprocess.CompletedProcess[str]) -> None:
+    assert completed.returncode == 0, output(completed)[-4000:]
+    assert "PUBLISHED publish" in completed.stdout
+
+
+def published_tables(serving: Path) -> dict[str, pd.DataFrame]:
+    """Every published table (publish metadata aside), rows in a stable order."""
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        names = [
+            row[0] for row in connection.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main'"
+            ).fetchall()
+        ]
+        tables = {}
+        for name in sorted(set(names) - METADATA_TABLES):
+            frame = connection.execute(f"select * from {name}").df()
+            tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+        return tables
+    finally:
+        connection.close()
+
+
+def publish_log(serving: Path) -> list[tuple[int, str]]:
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        return [
+            (int(publish_id), str(as_of)) for publish_id, as_of in connection.execute(
+                "select publish_id, as_of from publish_log order by publish_id"
+            ).fetchall()
+        ]
+    finally:
+        connection.close()
+
+
+def read_once(serving: Path) -> list[object]:
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        return list(connection.execute(PUBLISHED_READ).fetchone())
+    finally:
+        connection.close()
+
+
+def assert_tables_equal(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> None:
+    assert before.keys() == after.keys()
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(frame, after[name], check_exact=True, obj=name)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """300 persons up to END_DATE, published once at T1."""
+    world = World(tmp_path_factory.mktemp("published_world"))
+    subprocess.run(
+        [sys.executable, "scripts/generate_data.py", "--persons", PERSONS, "--seed", "11",
+         "--end-date", END_DATE],
+        cwd=REPO_ROOT, env=world.env(), check=True, capture_output=True,
+    )
+    assert_published(world.publish("--as-of", T1))
+    return world
+
+
+# --- (a), (b), (e): readers through a publish, and a publish of unchanged data -----------------
+
+
+@dataclass(frozen=True)
+class ReadsDuringPublish:
+    world: World
+    publish: subprocess.CompletedProcess[str]
+    looping: dict
+    holding: dict
+    before: list[object]
+    after: list[object]
+
+
+def start_reader(mode: str, world: World, stop: Path, out: Path) -> subprocess.Popen[bytes]:
+    reader = subprocess.Popen(
+        [sys.executable, str(READER), mode, str(world.serving), str(stop), str(out)]
+    )
+    deadline = time.monotonic() + 60
+    while not Path(str(out) + ".started").exists():
+        assert time.monotonic() < deadline and reader.poll() is None, f"{mode} reader did not start"
+        time.sleep(0.05)
+    return reader
+
+
+@pytest.fixture(scope="module")
+def reads_during_publish(
+    world: World, tmp_path_factory: pytest.TempPathFactory
+) -> ReadsDuringPublish:
+    copy = world.copy_to(tmp_path_factory.mktemp("reads"))
+    before = read_once(copy.serving)
+    stop = copy.folder / "stop"
+    outs = {mode: copy.folder / f"{mode}.json" for mode in ("loop", "hold")}
+    readers = {mode: start_reader(mode, copy, stop, out) for mode, out in outs.items()}
+    time.sleep(1)
+    completed = copy.publish("--as-of", T2)
+    time.sleep(1.5)
+    stop.touch()
+    for reader in readers.values():
+        assert reader.wait(timeout=120) == 0
+    results = {mode: json.loads(out.read_text()) for mode, out in outs.items()}
+    return ReadsDuringPublish(
+        copy, completed, results["loop"], results["hold"], before, read_once(copy.serving)
+    )
+
+
+def test_a_reader_in_a_loop_never_fails_and_never_sees_two_publishes_mixed(
+    reads_during_publish: ReadsDuringPublish,
+) -> None:
+    run = reads_during_publish
+    assert_published(run.publish)
+    # the two publishes differ in more than as_of, so a torn read would be a tuple of neither
+    assert run.before[0] != run.after[0] and run.before[1:] != run.after[1:]
+    assert run.looping["failures"] == []
+    seen = {tuple(read) for read in run.looping["reads"]}
+    assert seen == {tuple(run.before), tuple(run.after)}, "a read saw neither publish whole"
+    for read in run.looping["reads"]:
+        assert read[1] == read[2], "memberships and sizes came from different publishes"
+
+
+def test_a_reader_holding_a_connection_blocks_no_build_or_publish(
+    reads_during_publish: ReadsDuringPublish,
+) -> None:
+    run = reads_during_publish
+    assert_published(run.publish)
+    assert run.holding["failures"] == []
+    assert len(run.holding["reads"]) > 10
+    # a held connection keeps the publish it opened, whole; a new connection sees the next one
+    assert {tuple(read) for read in run.holding["reads"]} == {tuple(run.before)}
+    assert read_once(run.world.serving) == run.after
+
+
+def test_two_publishes_of_unchanged_data_and_as_of_publish_identical_tables(
+    reads_during_publish: ReadsDuringPublish,
+) -> None:
+    copy = reads_during_publish.world
+    before = published_tables(copy.serving)
+    assert_published(copy.publish("--as-of", T2))
+    assert [publish_id for publish_id, _ in publish_log(copy.serving)] == [1, 2, 3]
+    assert_tables_equal(before, published_tables(copy.serving))
+
+
+# --- (c) a build killed midway ----------------------------------------------------------------
+
+
+def test_a_build_killed_midway_leaves_the_last_publish_and_the_next_one_works(
+    world: World, tmp_path: Path
+) -> None:
+    copy = world.copy_to(tmp_path / "killed")
+    before = published_tables(copy.serving)
+    running = subprocess.Popen(
+        [sys.executable, "scripts/dev.py", "publish", "--as-of", T2],
+        cwd=REPO_ROOT, env=copy.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )
+    assert running.stdout is not None
+    marts_started = 0
+    for line in running.stdout:
+        # kill once a few marts were replaced in the build warehouse, as the issue measured
+        if "OK created sql table model marts." in line:
+            marts_started += 1
+            if marts_started == 3:
+                os.killpg(running.pid, signal.SIGKILL)
+                break
+    running.wait(timeout=60)
+    assert marts_started == 3, "the build ended before any mart was written"
+    assert running.returncode != 0
+    assert publish_log(copy.serving) == publish_log(world.serving)
+    assert_tables_equal(before, published_tables(copy.serving))
+    assert_published(copy.publish("--as-of", T2))
+    assert [publish_id for publish_id, _ in publish_log(copy.serving)] == [1, 2]
+
+
+# --- (d) a failing test -----------------------------------------------------------------------
+
+
+def test_a_failing_test_publishes_nothing_and_is_named(world: World, tmp_path: Path) -> None:
+    copy = world.copy_to(tmp_path / "failing")
+    project = tmp_path / "project"
+    shutil.copytree(
+        REPO_ROOT, project,
+        ignore=shutil.ignore_patterns(".venv", "data", "target*", "logs", ".git", "__pycache__"),
+    )
+    failing_test = "assert_this_test_fails_on_purpose"
+    (project / "tests" / f"{failing_test}.sql").write_text("select 1 as failing_row\n")
+    before = published_tables(copy.serving)
+    completed = copy.publish("--as-of", T2, DBT_PROJECT_DIR=str(project))
+    assert completed.returncode != 0
+    assert "NOT PUBLISHED" in output(completed)
+    assert f"test.audiences.{failing_test} (fail)" in output(completed)
+    assert publish_log(copy.serving) == publish_log(world.serving)
+    assert_tables_equal(before, published_tables(copy.serving))
+
+
+# --- (f) refused before publishing ------------------------------------------------------------
+
+
+def assert_refused(completed: subprocess.CompletedProcess[str], world: World, copy: World,
+                   *reasons: str) -> None:
+    assert completed.returncode != 0, output(completed)[-3000:]
+    assert "NOT PUBLISHED" in output(completed)
+    for reason in reasons:
+        assert reason in output(completed), output(completed)[-3000:]
+    assert publish_log(copy.serving) == publish_log(world.serving)
+
+
+def test_an_empty_events_table_is_refused_before_building(world: World, tmp_path: Path) -> None:
+    copy = world.copy_to(tmp_path / "empty")
+    connection = duckdb.connect(str(copy.build))
+    connection.execute("delete from raw.events")
+    connection.close()
+    completed = copy.publish("--as-of", T2)
+    assert_refused(completed, world, copy, "events", "now empty", "--force")
+    assert "dbt build" not in completed.stdout, "refused only after a build"
+
+
+def test_an_absurd_var_is_refused_before_building(world: World, tmp_path: Path) -> None:
+    copy = world.copy_to(tmp_path / "absurd")
+    completed = copy.publish("--as-of", T2, "--vars", '{"window_shopper_min_views": -5}')
+    assert_refused(completed, world, copy, "window_shopper_min_views")
+    assert "OK created" not in output(completed), "a model was built despite the var"
+
+
+def test_an_as_of_long_after_the_data_is_refused(world: World, tmp_path: Path) -> None:
+    copy = world.copy_to(tmp_path / "late")
+    completed = copy.publish("--as-of", "2026-08-30 23:59:59")
+    assert_refused(
+        completed, world, copy, "days after the newest staged event",
+        "publish_max_days_after_newest_event",
+    )
+
+
+def test_an_as_of_earlier_than_the_last_publish_is_refused(world: World, tmp_path: Path) -> None:
+    copy = world.copy_to(tmp_path / "earlier")
+    completed = copy.publish("--as-of", "1990-01-01 00:00:00")
+    assert_refused(completed, world, copy, "earlier than the last publish")
+
+
+# --- (g) a load without privacy_requests ------------------------------------------------------
+
+
+def person_columns(serving: Path) -> list[tuple[str, str]]:
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        return connection.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'main'"
+            " and column_name in ('person_id', 'member_id')"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
+def tables_holding(serving: Path, person_id: str) -> list[str]:
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        return [
+            table for table, column in person_columns(serving)
+            if connection.execute(
+                f"select count(*) from {table} where {column} = ?", [person_id]
+            ).fetchone()[0]
+        ]
+    finally:
+        connection.close()
+
+
+def pick_members(serving: Path) -> tuple[str, str, str]:
+    """Two persons in audiences: one emailable (deleted by email), one opted out by user_id."""
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        rows = connection.execute(
+            """select memberships.member_id, persons.email
+            from fct_audience_memberships as memberships
+            inner join dim_persons as persons on memberships.member_id = persons.person_id
+            where memberships.member_type = 'person' and not persons.is_anonymous
+            group by all order by count(*) desc, memberships.member_id"""
+        ).fetchall()
+    finally:
+        connection.close()
+    deleted = next((person, email) for person, email in rows if email)
+    opted_out = next(person for person, _ in rows if person != deleted[0])
+    return deleted[0], deleted[1], opted_out
+
+
+def test_a_load_without_privacy_requests_brings_nobody_back(world: World, tmp_path: Path) -> None:
+    copy = world.copy_to(tmp_path / "privacy")
+    deleted, deleted_email, opted_out = pick_members(copy.serving)
+    connection = duckdb.connect(str(copy.build))
+    connection.execute(
+        "insert into raw.privacy_requests values"
+        " ('publish-test-delete', null, ?, 'delete', '2026-06-30 12:00:00'),"
+        " ('publish-test-opt-out', ?, null, 'opt_out', '2026-06-30 12:00:00')",
+        # the address as a user would type it into a form: padded, in capitals
+        [f"  {deleted_email.upper()} ", opted_out],
+    )
+    connection.close()
+    assert_published(copy.publish("--as-of", T2))
+    assert_privacy_kept(copy.serving, deleted, opted_out)
+
+    # a load of every table but privacy_requests, through the loader as a user would run it
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    connection = duckdb.connect(str(copy.build), read_only=True)
+    for (table,) in connection.execute(
+        "select table_name from duckdb_tables() where schema_name = 'raw'"
+        " and table_name <> 'privacy_requests'"
+    ).fetchall():
+        connection.execute(f"copy raw.{table} to '{exports / table}.parquet' (format parquet)")
+    connection.close()
+    subprocess.run(
+        [sys.executable, "scripts/load_raw.py", str(exports)],
+        cwd=REPO_ROOT, env=copy.env(), check=True, capture_output=True,
+    )
+    refused = copy.publish("--as-of", T2)
+    assert refused.returncode != 0 and "privacy_requests" in output(refused)
+    assert_published(copy.publish("--as-of", T2, "--force"))
+    assert_privacy_kept(copy.serving, deleted, opted_out)
+    forced = read_query(copy, "select forced_reasons from current_publish")
+    assert "privacy_requests" in forced[0]["forced_reasons"]
+
+
+def assert_privacy_kept(serving: Path, deleted: str, opted_out: str) -> None:
+    assert tables_holding(serving, deleted) == []
+    holding = tables_holding(serving, opted_out)
+    assert not any(table.startswith(("aud_", "fct_audience")) for table in holding), holding
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        assert connection.execute(
+            "select has_privacy_opt_out, is_emailable from dim_persons where person_id = ?",
+            [opted_out],
+        ).fetchone() == (True, False)
+    finally:
+        connection.close()
+
+
+# --- the query command ------------------------------------------------------------------------
+
+
+def read_query(world: World, sql: str) -> list[dict[str, str]]:
+    completed = subprocess.run(
+        [sys.executable, "scripts/dev.py", "query", sql],
+        cwd=REPO_ROOT, env=world.env(), capture_output=True, text=True, check=True,
+    )
+    return list(csv.DictReader(io.StringIO(completed.stdout)))
+
+
+def test_query_prints_csv_of_the_last_publish_and_refuses_writes(world: World) -> None:
+    rows = read_query(world, "select as_of, publish_id from current_publish")
+    assert rows == [{"as_of": T1, "publish_id": "1"}]
+    sizes = read_query(world, "select audience_name, members from rpt_audience_sizes")
+    assert len(sizes) == len({row["audience_name"] for row in sizes}) > 10
+    completed = subprocess.run(
+        [sys.executable, "scripts/dev.py", "query", "drop table dim_persons"],
+        cwd=REPO_ROOT, env=world.env(), capture_output=True, text=True, check=False,
+    )
+    assert completed.returncode != 0 and "read-only" in completed.stderr
+    assert "Traceback" not in completed.stderr
