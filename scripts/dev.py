@@ -59,9 +59,18 @@ def set_up(with_spark: bool = False) -> None:
         print(f"creating {VENV_DIR}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV_DIR)
     run([venv_bin("python"), "-m", "pip", "install", "--quiet", "-r", str(requirements)])
+    make_duckdb_cli_executable()
     # the Spark set is a superset: once it is in, plain requirements are in too
     digests = [wanted, requirements_digest(REQUIREMENTS)] if with_spark else [wanted]
     INSTALLED_STAMP.write_text(" ".join(digests))
+
+
+def make_duckdb_cli_executable() -> None:
+    """duckdb-cli's wheel ships the CLI binary as a data file, and pip installs it without the
+    execute bit; the README's Connect section runs it as .venv/bin/duckdb."""
+    cli = Path(venv_bin("duckdb"))
+    if cli.exists():
+        cli.chmod(cli.stat().st_mode | 0o111)
 
 
 def requirements_digest(requirements: Path) -> str:

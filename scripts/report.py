@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from raw_contract import RAW_TABLES, database_file_problem
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "audiences.duckdb"
+DEFAULT_SERVING_PATH = Path(__file__).resolve().parents[1] / "data" / "serving" / "audiences.duckdb"
 
 
 def row_counts(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, int, int, int, int]]:
@@ -79,6 +80,24 @@ def main() -> None:
         ["audience", "member", "members", "emailable", "base", "% of base", "small, not top"],
         sizes,
     )
+    print_publish()
+
+
+def print_publish() -> None:
+    """Which publish readers see now (scripts/serving.py)."""
+    serving = Path(os.environ.get("AUDIENCES_SERVING_PATH", DEFAULT_SERVING_PATH))
+    if not serving.exists():
+        print(f"\nNothing published yet at {serving}: run `python3 scripts/dev.py publish`.")
+        return
+    connection = duckdb.connect(str(serving), read_only=True)
+    try:
+        publish = connection.execute(
+            "select publish_id, as_of, published_at from current_publish"
+        ).fetchall()
+    finally:
+        connection.close()
+    print(f"\nPublished to {serving} (what BI tools and syncs read; README: Connect)\n")
+    print_table(["publish", "as_of", "published at"], publish)
 
 
 if __name__ == "__main__":

@@ -174,10 +174,10 @@ def write_metadata(
             record.forced_reasons,
         ],
     )
-    connection.executemany(
-        f"insert into {PUBLISH_RAW_TABLES} values (?, ?, ?)",
-        [[publish_id, table, rows] for table, rows in sorted(record.raw_rows.items())],
-    )
+    for table, rows in sorted(record.raw_rows.items()):
+        connection.execute(
+            f"insert into {PUBLISH_RAW_TABLES} values (?, ?, ?)", [publish_id, table, rows]
+        )
     # Readers ask "which publish is this?" without knowing the log's shape.
     connection.execute(
         f"""create view current_publish as

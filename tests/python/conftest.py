@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -50,3 +51,27 @@ def warehouse(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(str(warehouse_path), read_only=True)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def serving_path(tmp_path_factory: pytest.TempPathFactory, warehouse_path: Path) -> Path:
+    """The serving store `scripts/dev.py test` published from the test warehouse
+    (AUDIENCES_TEST_SERVING), or else one published here from the warehouse's marts."""
+    given = os.environ.get("AUDIENCES_TEST_SERVING")
+    if given:
+        return Path(given)
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    from serving import PublishRecord, write_publish
+
+    connection = duckdb.connect(str(warehouse_path), read_only=True)
+    marts = [row[0] for row in connection.execute(
+        "select table_name from duckdb_tables() where schema_name = 'marts'"
+    ).fetchall()]
+    connection.close()
+    path = tmp_path_factory.mktemp("serving") / "audiences.duckdb"
+    record = PublishRecord(
+        as_of=dt.datetime(2026, 6, 30, 23, 59, 59),
+        newest_event_at=None, dbt_invocation_id=None, forced_reasons=None, raw_rows={},
+    )
+    write_publish(warehouse_path, path, marts, record)
+    return path
