@@ -23,14 +23,15 @@
 
 {#- The audience_catalog seed columns every audience table carries, from its catalog row
     (`catalog_entry` unless named): name, type (b2c / b2b), description, owner, recommended
-    campaign and priority. One place, so that the audience tables cannot drift apart. -#}
+    campaign and priority. One place, so that the audience tables cannot drift apart. The
+    columns end the select list (no trailing comma). -#}
 {% macro audience_catalog_columns(catalog_entry='catalog_entry') -%}
     {{ catalog_entry }}.audience_name,
         {{ catalog_entry }}.audience_type,
         {{ catalog_entry }}.description as audience_description,
         {{ catalog_entry }}.owner as audience_owner,
         {{ catalog_entry }}.recommended_campaign,
-        cast({{ catalog_entry }}.priority as {{ dbt.type_int() }}) as audience_priority,
+        cast({{ catalog_entry }}.priority as {{ dbt.type_int() }}) as audience_priority
 {%- endmacro %}
 
 {#- Define a person audience from other audiences and from traits, without writing its SQL:
@@ -46,8 +47,9 @@
     Members are the persons of dim_persons in every include audience (all persons when the list
     is empty), in no exclude audience, meeting trait_condition (SQL on dim_persons columns), and
     without a privacy opt-out. The table carries what every audience table carries: person_id,
-    is_emailable, email (only when emailable), the facts, the catalog row of audience_name and
-    as_of. -#}
+    is_emailable, email (only when emailable), the facts and the catalog row of audience_name
+    (no as_of column: the publish records a build's as_of once, so that a row changes only when
+    the member's data does). -#}
 {% macro compose_person_audience(audience_name, include_audiences=[], exclude_audiences=[], trait_condition='true', facts=[]) %}
 
 with
@@ -104,7 +106,6 @@ final as (
             members.{{ fact }},
         {% endfor %}
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )

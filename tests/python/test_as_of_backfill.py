@@ -211,8 +211,6 @@ def test_the_backfill_agrees_with_the_reference_at_its_as_of(
     assert sorted(ours.index) == sorted(theirs.index), f"{mart}: keys differ"
     problems = []
     for column in ours.columns:
-        if column == "as_of":
-            continue
         differ = _differs(ours[column], theirs.loc[ours.index, column])
         if differ.any():
             example = ours.index[differ][0]

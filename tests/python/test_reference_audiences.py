@@ -44,7 +44,6 @@ CARRIED = (
     "audience_owner",
     "recommended_campaign",
     "audience_priority",
-    "as_of",
 )
 
 
@@ -78,7 +77,6 @@ LIFECYCLE_COLUMNS = {
         "days_since_last_activity",
         "orders_365d",
         "orders_count",
-        "as_of",
     ],
     "fct_lifecycle_weekly_stages": [
         "week_ending_at",

@@ -21,7 +21,7 @@ from tests.reference.vars import AccountAudienceVars
 __all__ = ["ACCOUNT_AUDIENCES", "AccountAudienceVars", "AccountInputs"]
 
 DECISION_MAKER_COLUMNS = ["reachable_decision_makers", "decision_maker_emails"]
-CATALOG_COLUMNS = ["audience_name", "recommended_campaign", "audience_priority", "as_of"]
+CATALOG_COLUMNS = ["audience_name", "recommended_campaign", "audience_priority"]
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,8 @@ def _finish(
     inputs: AccountInputs, name: str, members: pd.DataFrame, columns: list[str]
 ) -> pd.DataFrame:
     """What every account audience carries after its own columns: the reachable decision
-    makers (0 and null when none), the catalog row of `name` and as_of."""
+    makers (0 and null when none) and the catalog row of `name` (no as_of: a publish records
+    it once)."""
     lists = reachable_decision_makers(inputs)
     out = members[columns].join(lists, on="account_id")
     out["reachable_decision_makers"] = out["reachable_decision_makers"].fillna(0).astype("int64")
@@ -147,7 +148,6 @@ def _with_catalog(inputs: AccountInputs, name: str, out: pd.DataFrame) -> pd.Dat
     out["audience_owner"] = entry["owner"]
     out["recommended_campaign"] = entry["recommended_campaign"]
     out["audience_priority"] = int(entry["priority"])
-    out["as_of"] = inputs.ctx.as_of
     return out.reset_index(drop=True)
 
 

@@ -56,7 +56,6 @@ COLUMNS = [
     "latest_nps_category",
     "decision_maker_count",
     "decision_maker_emails",
-    "as_of",
 ]
 _NOT_A_TO_Z = re.compile(r"[^a-z]")
 
@@ -281,5 +280,4 @@ def compute_dim_accounts(
     accounts["decision_maker_emails"] = (
         at(aid, emails).astype(object).where(at(aid, emails).notna(), None)
     )
-    accounts["as_of"] = a
     return accounts[COLUMNS]

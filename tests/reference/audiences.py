@@ -327,7 +327,7 @@ B2C_AUDIENCES: dict[str, PersonAudience] = {
 
 def finish(inputs: AudienceInputs, name: str, members: pd.DataFrame) -> pd.DataFrame:
     """What every person audience carries: no opted-out person, the emailable flag, the email
-    only when emailable, the catalog row of `name`, as_of."""
+    only when emailable and the catalog row of `name` (no as_of: a publish records it once)."""
     persons = inputs.persons.set_index("person_id")
     pid = members["person_id"]
     kept = members[~at(pid, persons["has_privacy_opt_out"]).astype(bool)].copy()
@@ -342,7 +342,6 @@ def finish(inputs: AudienceInputs, name: str, members: pd.DataFrame) -> pd.DataF
     kept["audience_owner"] = entry["owner"]
     kept["recommended_campaign"] = entry["recommended_campaign"]
     kept["audience_priority"] = int(entry["priority"])
-    kept["as_of"] = inputs.ctx.as_of
     return kept.reset_index(drop=True)
 
 

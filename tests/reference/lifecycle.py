@@ -127,7 +127,6 @@ def person_lifecycle(
     lifecycle["lifecycle_status"] = status(lifecycle["orders_count"], lifecycle["lifecycle_stage"])
     days = (ctx.day - lifecycle["last_activity_at"].dt.normalize()).dt.days
     lifecycle["days_since_last_activity"] = days.astype("Int64")
-    lifecycle["as_of"] = ctx.as_of
     return lifecycle.reset_index(drop=True)
 
 

@@ -109,7 +109,6 @@ COLUMNS = [
     "usage_tier",
     "engagement_raw_score",
     "engagement_score",
-    "as_of",
 ]
 
 
@@ -556,5 +555,4 @@ def compute_dim_persons(
     persons = _behavior(ctx, persons)
     persons = _email_and_support(ctx, persons)
     persons = _scores(ctx, persons)
-    persons["as_of"] = ctx.as_of
     return persons[COLUMNS]

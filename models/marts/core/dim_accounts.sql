@@ -232,8 +232,7 @@ final as (
         cast(latest_nps_score as {{ dbt.type_int() }}) as latest_nps_score,
         latest_nps_category,
         cast(coalesce(decision_maker_count, 0) as {{ dbt.type_int() }}) as decision_maker_count,
-        decision_maker_emails,
-        {{ as_of() }} as as_of
+        decision_maker_emails
     from joined
 )
 

@@ -228,8 +228,7 @@ final as (
         cast(active_days_30d as {{ dbt.type_int() }}) as active_days_30d,
         usage_tier,
         cast(engagement_raw_score as double) as engagement_raw_score,
-        engagement_score,
-        {{ as_of() }} as as_of
+        engagement_score
     from derived
 )
 

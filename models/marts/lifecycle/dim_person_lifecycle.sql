@@ -45,7 +45,6 @@ joined as (
         previous_stages.previous_week_stage,
         latest_changes.weeks_since_stage_change,
         current_stages.last_activity_at,
-        {{ as_of() }} as as_of,
         coalesce(current_stages.orders_365d, 0) as orders_365d,
         persons.orders_count
     from persons
@@ -71,11 +70,10 @@ final as (
         previous_week_stage,
         cast(weeks_since_stage_change as {{ dbt.type_int() }}) as weeks_since_stage_change,
         last_activity_at,
-        cast({{ days_between('last_activity_at', 'as_of') }} as {{ dbt.type_int() }})
+        cast({{ days_between('last_activity_at', as_of()) }} as {{ dbt.type_int() }})
             as days_since_last_activity,
         cast(orders_365d as {{ dbt.type_int() }}) as orders_365d,
-        cast(orders_count as {{ dbt.type_int() }}) as orders_count,
-        as_of
+        cast(orders_count as {{ dbt.type_int() }}) as orders_count
     from joined
 )
 

@@ -29,8 +29,7 @@ final as (
         week_number,
         week_ending_at,
         previous_stage as from_stage,
-        lifecycle_stage as to_stage,
-        as_of
+        lifecycle_stage as to_stage
     from changes
 )
 

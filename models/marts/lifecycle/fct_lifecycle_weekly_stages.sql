@@ -19,8 +19,7 @@ final as (
         weekly_stages.week_ending_at,
         weekly_stages.lifecycle_stage,
         weekly_stages.last_activity_at,
-        cast(weekly_stages.orders_365d as {{ dbt.type_int() }}) as orders_365d,
-        {{ as_of() }} as as_of
+        cast(weekly_stages.orders_365d as {{ dbt.type_int() }}) as orders_365d
     from weekly_stages
     inner join persons
         on weekly_stages.person_id = persons.person_id

@@ -75,7 +75,6 @@ final as (
         cast(members.sign_in_days_in_window as {{ dbt.type_int() }}) as sign_in_days_in_window,
         members.last_sign_in_at,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )

@@ -85,7 +85,6 @@ final as (
             as reachable_decision_makers,
         reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     left join reachable_decision_makers
         on members.account_id = reachable_decision_makers.account_id

@@ -86,7 +86,6 @@ final as (
             as reachable_decision_makers,
         reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from described
     left join reachable_decision_makers
         on described.account_id = reachable_decision_makers.account_id

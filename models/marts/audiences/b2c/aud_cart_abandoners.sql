@@ -109,7 +109,6 @@ final as (
         cast(members.cart_value as double) as cart_value,
         members.cart_product_ids,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )

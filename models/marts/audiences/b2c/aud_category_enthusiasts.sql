@@ -34,7 +34,6 @@ final as (
         members.favorite_category_purchased as enthusiast_category,
         members.favorite_category_quantity_share,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )

@@ -36,7 +36,6 @@ final as (
             {{ days_between('members.last_order_at', as_of()) }} as {{ dbt.type_int() }}
         ) as days_since_last_order,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )

@@ -31,7 +31,6 @@ final as (
         members.signed_up_at,
         members.orders_count,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )

@@ -58,7 +58,6 @@ final as (
         cast(members.reviews_in_window as {{ dbt.type_int() }}) as reviews_in_window,
         members.orders_count,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )

@@ -49,7 +49,6 @@ final as (
         members.lifetime_revenue,
         cast(members.revenue_percentile as double) as revenue_percentile,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )

@@ -93,7 +93,6 @@ final as (
         cast(members.email_opens_in_window as {{ dbt.type_int() }}) as email_opens_in_window,
         cast(members.email_clicks_in_window as {{ dbt.type_int() }}) as email_clicks_in_window,
         {{ audience_catalog_columns() }}
-        {{ as_of() }} as as_of
     from members
     cross join catalog_entry
 )
