@@ -35,6 +35,8 @@ from serving import (
     ServingError,
     last_publish,
     publish_lock,
+    stage_history,
+    swings,
     write_publish,
 )
 
@@ -236,6 +238,7 @@ def publish(
         refuse_earlier_as_of(previous, as_of)
         reasons = audit_raw(raw_row_counts(build_path), previous)
         refuse_unless_forced(reasons, force, "nothing was built")
+        stage_history(build_path, None if previous is None else serving)
         dbt_vars = {**extra_vars, "as_of": as_of.strftime("%Y-%m-%d %H:%M:%S")}
         invocation_id = run_build(dbt, env, dbt_vars)
         facts = build_facts(build_path, invocation_id)
@@ -250,9 +253,12 @@ def publish(
             forced_reasons="; ".join(reasons) if reasons else None,
             raw_rows=facts.raw_rows,
         )
+        swung = swings(build_path)
         publish_id = write_publish(
             build_path, serving, public_marts(), record, carry_history=previous is not None
         )
+    for swing in swung:
+        print(f"WARNING: {swing} (audience_swing_warn_share): a broken feed?", flush=True)
     print(
         f"\nPUBLISHED publish {publish_id}: as_of {as_of}, {facts.audience_members:,} audience "
         f"memberships, to {serving}"

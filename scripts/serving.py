@@ -30,6 +30,11 @@ DEFAULT_SERVING_PATH = REPO_ROOT / "data" / "serving" / "audiences.duckdb"
 PUBLISH_LOG = "publish_log"
 PUBLISH_RAW_TABLES = "publish_raw_tables"
 METADATA_TABLES = (PUBLISH_LOG, PUBLISH_RAW_TABLES)
+# What a build continues from the last publish: dbt reads them from schema `published` of the
+# build warehouse (models/staging/published/), so its feed and size history extend the
+# published ones, and a build that is not published changes no history.
+HISTORY_SCHEMA = "published"
+HISTORY_TABLES = (PUBLISH_LOG, "fct_audience_membership_changes", "rpt_audience_size_history")
 
 
 class ServingError(Exception):
@@ -86,6 +91,58 @@ def last_publish(path: Path) -> LastPublish | None:
     return LastPublish(int(row[0]), row[1], {table: int(rows) for table, rows in counts})
 
 
+def stage_history(build_path: Path, path: Path | None) -> None:
+    """Copy the last publish's history into the build warehouse's `published` schema; without
+    a last publish (path None or absent), leave that schema out, so the build starts a new
+    history."""
+    connection = duckdb.connect(str(build_path))
+    try:
+        connection.execute(f"drop schema if exists {HISTORY_SCHEMA} cascade")
+        if path is None or not path.exists():
+            return
+        connection.execute(f"create schema {HISTORY_SCHEMA}")
+        connection.execute(f"attach '{sql_text(path)}' as previous (read_only)")
+        published = {
+            row[0] for row in connection.execute(
+                "select table_name from duckdb_tables() where database_name = 'previous'"
+                " and schema_name = 'main'"
+            ).fetchall()
+        }
+        for table in HISTORY_TABLES:
+            if table in published:
+                connection.execute(
+                    f"create table {HISTORY_SCHEMA}.{table} as select * from previous.main.{table}"
+                )
+        connection.execute("detach previous")
+    except duckdb.IOException as error:
+        raise ServingError(
+            f"cannot write the build warehouse {build_path} ({one_line(error)}): is another "
+            "build running on it?"
+        ) from error
+    finally:
+        connection.close()
+
+
+def swings(build_path: Path) -> list[str]:
+    """The audiences of this build's publish whose size moved beyond audience_swing_warn_share."""
+    connection = duckdb.connect(str(build_path), read_only=True)
+    try:
+        rows = connection.execute(
+            """select audience_name, previous_members, members, member_change_share
+            from marts.rpt_audience_size_history
+            where is_swing
+                and publish_id = (select max(publish_id) from marts.rpt_audience_size_history)
+            order by audience_name"""
+        ).fetchall()
+    finally:
+        connection.close()
+    return [
+        f"audience {name} moved from {previous:,} to {members:,} members ({share:+.0%}) since "
+        "the last publish"
+        for name, previous, members, share in rows
+    ]
+
+
 def write_publish(
     build_path: Path,
     path: Path,
@@ -107,6 +164,14 @@ def write_publish(
         for table in tables:
             copy_table(connection, table)
         publish_id = write_metadata(connection, record, has_previous=carry_history)
+        built_for = connection.execute(
+            "select max(publish_id) from build.intermediate.int_publishes_sequenced"
+        ).fetchone()[0]
+        if built_for is not None and built_for != publish_id:
+            raise ServingError(
+                f"the build continues publish {built_for - 1}'s history but the serving store "
+                f"is at publish {publish_id - 1}: publish again (it stages the history first)"
+            )
         connection.execute("detach build")
         if carry_history:
             connection.execute("detach previous")

@@ -1,4 +1,7 @@
-{#- One row per audience and member: the union of every audience table, with each member's
+{#- One row per audience and member: the union of every audience table, with since when the
+    member has been in it (member_since: the as_of of their latest entry in the change feed, or
+    this build's as_of for a member the last publish did not have), whether they are held out
+    of its campaigns (is_holdout, macro is_holdout), and each member's
     primary audience (the lowest catalog priority among the member's audiences of the same
     member type; a tie of priorities goes to the audience whose name sorts first, so the choice
     does not depend on the order the tables are read in), so that a person in five audiences
@@ -8,6 +11,14 @@ with
 
 audience_catalog as (
     select * from {{ ref('audience_catalog') }}
+),
+
+published_members as (
+    select * from {{ ref('int_audience_memberships_published') }}
+),
+
+this_publish as (
+    select * from {{ ref('int_publishes_sequenced') }}
 ),
 
 {% for audience in audience_models() %}
@@ -27,13 +38,12 @@ audience_catalog as (
             {%- endif %}
             {% if audience.member_type == 'person' -%}
                 is_emailable,
-                email,
+                email
             {%- else -%}
                 -- an account is reached through its decision makers that may be emailed
                 coalesce(reachable_decision_makers > 0, false) as is_emailable,
-                cast(null as {{ dbt.type_string() }}) as email,
+                cast(null as {{ dbt.type_string() }}) as email
             {%- endif %}
-            as_of
         from {{ ref('aud_' ~ audience.name) }}
     ),
 
@@ -53,8 +63,7 @@ distinct_members as (
         member_id,
         min(account_id) as account_id,
         max(case when is_emailable then 1 else 0 end) = 1 as is_emailable,
-        max(email) as email,
-        max(as_of) as as_of
+        max(email) as email
     from unioned
     group by audience_name, member_type, member_id
 ),
@@ -98,11 +107,17 @@ final as (
         cast(prioritized.audiences_of_member as {{ dbt.type_int() }}) as audiences_of_member,
         primary_audiences.primary_audience_name,
         prioritized.priority_rank = 1 as is_primary_audience,
-        prioritized.as_of
+        {{ is_holdout('prioritized.audience_name', 'prioritized.member_id') }} as is_holdout,
+        coalesce(published_members.member_since, this_publish.as_of) as member_since
     from prioritized
     inner join primary_audiences
         on prioritized.member_type = primary_audiences.member_type
             and prioritized.member_id = primary_audiences.member_id
+    cross join this_publish
+    left join published_members
+        on prioritized.audience_name = published_members.audience_name
+            and prioritized.member_type = published_members.member_type
+            and prioritized.member_id = published_members.member_id
 )
 
 select * from final
