@@ -34,6 +34,10 @@ INSTALLED_STAMP = VENV_DIR / ".requirements.sha256"
 TEST_PERSONS = 10_000
 TEST_SEED = 7
 TEST_END_DATE = "2026-06-30"
+# The demo and the test data publish at the end of each of the last weeks, oldest first, so the
+# change feed, the size history and lift have weeks to show; the generator simulates the
+# campaigns sent at those publishes (its --publish-weeks, the same default).
+PUBLISH_WEEKS = 3
 
 
 def venv_bin(name: str) -> str:
@@ -95,7 +99,24 @@ def dbt_env(duckdb_path: Path, serving: Path | None = None) -> dict[str, str]:
     return env
 
 
-def generate(duckdb_path: Path, persons: int, seed: int, end_date: str) -> None:
+def weekly_as_ofs(end_date: str, weeks: int) -> list[str]:
+    """The end of end_date and of each of the `weeks` weeks before it, oldest first."""
+    end = dt.datetime.fromisoformat(f"{end_date} 23:59:59")
+    return [
+        (end - dt.timedelta(days=7 * weeks_back)).strftime("%Y-%m-%d %H:%M:%S")
+        for weeks_back in range(weeks, -1, -1)
+    ]
+
+
+def publish_weekly(duckdb_path: Path, serving: Path, end_date: str, weeks: int) -> None:
+    """A regenerated data set is a new world: its first publish starts a new history."""
+    for index, as_of in enumerate(weekly_as_ofs(end_date, weeks)):
+        publish_command(duckdb_path, serving, ["--as-of", as_of], new_history=index == 0)
+
+
+def generate(
+    duckdb_path: Path, persons: int, seed: int, end_date: str, publish_weeks: int
+) -> None:
     env = dbt_env(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     run(
@@ -108,6 +129,8 @@ def generate(duckdb_path: Path, persons: int, seed: int, end_date: str) -> None:
             str(seed),
             "--end-date",
             end_date,
+            "--publish-weeks",
+            str(publish_weeks),
         ],
         env,
     )
@@ -127,11 +150,8 @@ def main_job(args: argparse.Namespace) -> None:
     set_up()
     duckdb_path = build_path()
     serving = serving_path()
-    generate(duckdb_path, args.persons, args.seed, args.end_date)
-    # a regenerated demo data set is a new world: its first publish starts a new history
-    publish_command(
-        duckdb_path, serving, ["--as-of", f"{args.end_date} 23:59:59"], new_history=True
-    )
+    generate(duckdb_path, args.persons, args.seed, args.end_date, args.publish_weeks)
+    publish_weekly(duckdb_path, serving, args.end_date, args.publish_weeks)
     run([venv_bin("python"), "scripts/report.py"], dbt_env(duckdb_path, serving))
 
 
@@ -164,10 +184,8 @@ def test_job(args: argparse.Namespace) -> None:
     duckdb_path.unlink(missing_ok=True)
     env = dbt_env(duckdb_path, serving)
     run([venv_bin("ruff"), "check", "scripts", "tests"], env)
-    generate(duckdb_path, TEST_PERSONS, TEST_SEED, TEST_END_DATE)
-    publish_command(
-        duckdb_path, serving, ["--as-of", f"{TEST_END_DATE} 23:59:59"], new_history=True
-    )
+    generate(duckdb_path, TEST_PERSONS, TEST_SEED, TEST_END_DATE, PUBLISH_WEEKS)
+    publish_weekly(duckdb_path, serving, TEST_END_DATE, PUBLISH_WEEKS)
     run([venv_bin("sqlfluff"), "lint", "models", "tests", "analyses"], env)
     env["AUDIENCES_TEST_WAREHOUSE"] = str(duckdb_path)
     env["AUDIENCES_TEST_SERVING"] = str(serving)
@@ -204,6 +222,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     main_parser.add_argument("--persons", type=int, default=20_000)
     main_parser.add_argument("--seed", type=int, default=42)
     main_parser.add_argument("--end-date", default=dt.datetime.now(dt.UTC).date().isoformat())
+    main_parser.add_argument(
+        "--publish-weeks", type=int, default=PUBLISH_WEEKS,
+        help="publish the end of each of this many weeks before the end date first (history, "
+        "lift); 0 publishes once",
+    )
     main_parser.set_defaults(run_job=main_job)
     publish_parser = jobs.add_parser(
         "publish",

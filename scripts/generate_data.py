@@ -16,11 +16,20 @@ chunks: every array is built with numpy, and DuckDB turns each chunk's columns i
 and ISO-8601 text of the raw tables, so memory stays bounded and 10 million events take
 minutes. The same arguments always give the same data: every random number comes from a numpy
 Generator seeded with (seed, stream, chunk).
+
+A win-back campaign gives the lift report something to find (`--publish-weeks N`, default 3;
+0 turns it off): audiences are taken to be published at the end of each of the last N weeks
+and again at the end; a person who enters dormant_shoppers at one of the first N of those
+publishes and is not in its holdout orders with probability CAMPAIGN_ORDER_PROBABILITY within
+13 days. No other audience's members are treated. The campaign draws from its own stream and
+its events follow the chunk's own, so `--publish-weeks 0` writes exactly the data set the
+generator wrote before the campaign existed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 import time
@@ -56,8 +65,23 @@ MICROS = 1_000_000
 NULL_INT = np.iinfo(np.int64).min
 NO_TS = np.int64(-1)
 
+WEEK = 7 * DAY
+
 # Random streams: every chunk of every kind gets its own Generator.
-STREAM_CATALOG, STREAM_CAMPAIGNS, STREAM_B2C, STREAM_B2B, STREAM_FLAWS = 1, 2, 3, 4, 5
+STREAM_CATALOG, STREAM_CAMPAIGNS, STREAM_B2C, STREAM_B2B, STREAM_FLAWS, STREAM_WIN_BACK = range(
+    1, 7
+)
+
+# The win-back campaign (--publish-weeks): audiences are published at the end of each of the
+# last N weeks (T_k = end - k weeks, k = N..0); each person who enters dormant_shoppers at a
+# publish T_k with k >= 1 and is not in its holdout orders with this probability, at a time
+# uniform in (T_k + 1 hour, T_k + 13 days), inside the lift window (14 days). The rule and the
+# holdout are the dbt project's (vars dormant_min_days, dormant_max_days, holdout_pct).
+CAMPAIGN_AUDIENCE = "dormant_shoppers"
+CAMPAIGN_ORDER_PROBABILITY = 0.35
+CAMPAIGN_ORDER_DELAY = (HOUR, 13 * DAY)
+DORMANT_MIN_DAYS, DORMANT_MAX_DAYS = 30, 90
+HOLDOUT_PCT = 10
 
 # ----------------------------------------------------------------------------- vocabularies
 
@@ -412,6 +436,7 @@ class Config:
     flaw_rate: float
     chunk_size: int
     accounts_per_chunk: int
+    publish_weeks: int = 3
 
     @property
     def end_ts(self) -> int:
@@ -1034,17 +1059,18 @@ def pick_within(rng: np.random.Generator, session: np.ndarray, starts: np.ndarra
 
 
 def shop_events(rng: np.random.Generator, cfg: Config, cat: Catalog, p: Persons,
-                s: Sessions, order_base: int) -> ShopChunk:
+                s: Sessions, order_base: int, buys: bool = False) -> ShopChunk:
     """The events of every B2C session: sign-up / sign-in, browsing, the funnel from list
-    views to orders with drop-off at every step, and engagement events."""
+    views to orders with drop-off at every step, and engagement events. With `buys`, every
+    (identified) session views, adds, checks out and orders: the win-back sessions."""
     n_s = s.person.size
     pp = s.person
     u = lambda: rng.random(n_s)  # noqa: E731
-    views = rng.poisson(p.view_rate[pp])
-    adds = np.where((views > 0) & (u() < p.add_p[pp]), 1 + np.minimum(rng.poisson(0.4, n_s), 5),
-                    0)
-    checkout = (adds > 0) & s.identified & (u() < p.checkout_p[pp])
-    orders = checkout & (u() < p.order_p[pp])
+    views = rng.poisson(p.view_rate[pp]) + (1 if buys else 0)
+    adds = np.where((views > 0) & (buys | (u() < p.add_p[pp])),
+                    1 + np.minimum(rng.poisson(0.4, n_s), 5), 0)
+    checkout = (adds > 0) & s.identified & (buys | (u() < p.checkout_p[pp]))
+    orders = checkout & (buys | (u() < p.order_p[pp]))
     coupon = np.where(checkout & (u() < 0.2), rng.integers(0, len(COUPONS), n_s), -1)
     removed = (adds >= 2) & (u() < 0.15)
     counts = {
@@ -1212,6 +1238,108 @@ def refund_events(rng: np.random.Generator, cfg: Config, cat: Catalog, ev: Event
     )
 
 
+# ----------------------------------------------------------------------------- win-back
+
+
+def publish_times(cfg: Config) -> np.ndarray:
+    """The weekly publishes, in time order: T_k = end - k weeks for k = N, ..., 1, 0."""
+    return cfg.end_ts - WEEK * np.arange(cfg.publish_weeks, -1, -1, dtype=np.int64)
+
+
+def is_held_out(audience: str, member_ids: Sequence[str]) -> np.ndarray:
+    """The spec's holdout (Serving), as macros/holdouts.sql computes it: the first 8 hex digits
+    of md5(audience || ':' || member_id), as an integer, modulo 100, below HOLDOUT_PCT."""
+    return np.array(
+        [int(hashlib.md5(f"{audience}:{member}".encode()).hexdigest()[:8], 16) % 100
+         < HOLDOUT_PCT for member in member_ids],
+        dtype=bool,
+    )
+
+
+def win_back_orders(rng: np.random.Generator, cfg: Config, p: Persons,
+                    ev: Events) -> tuple[np.ndarray, np.ndarray]:
+    """(person, order time) of the win-back campaign's orders. At each publish T_k, k = N..1
+    in time order, the persons dormant at T_k (last order up to T_k in [T_k - 90 days,
+    T_k - 30 days)) who were not at T_{k+1} enter dormant_shoppers (at T_N every dormant
+    person enters); each entrant outside the holdout orders with CAMPAIGN_ORDER_PROBABILITY
+    within CAMPAIGN_ORDER_DELAY of T_k. Later publishes see these orders. Orders that would
+    fall after the end of the data are not made (they have not happened yet)."""
+    empty = np.zeros(0, dtype=np.int64)
+    if cfg.publish_weeks <= 0:
+        return empty, empty
+    completed = ev["name"] == ORDER_COMPLETED
+    buyer = ev["person"][completed].astype(np.int64)
+    ordered_at = ev["occ"][completed]
+    dormant_before = np.zeros(p.n, dtype=bool)
+    made_person, made_at = [empty], [empty]
+    for publish in publish_times(cfg)[:-1]:
+        seen = ordered_at <= publish
+        last = np.full(p.n, NO_TS)
+        np.maximum.at(last, buyer[seen], ordered_at[seen])
+        dormant = (
+            (last != NO_TS)
+            & (last >= publish - DORMANT_MAX_DAYS * DAY)
+            & (last < publish - DORMANT_MIN_DAYS * DAY)
+        )
+        entered = np.flatnonzero(dormant & ~dormant_before)
+        dormant_before = dormant
+        treated = entered[~is_held_out(CAMPAIGN_AUDIENCE, p.user_ids[entered])]
+        buys = treated[rng.random(treated.size) < CAMPAIGN_ORDER_PROBABILITY]
+        lo, hi = CAMPAIGN_ORDER_DELAY
+        when = uniform_ts(rng, publish + lo + 1, publish + hi, buys.size)
+        buyer = np.concatenate((buyer, buys))
+        ordered_at = np.concatenate((ordered_at, when))
+        made = when <= cfg.end_ts - 10 * MINUTE
+        made_person.append(buys[made])
+        made_at.append(when[made])
+    return np.concatenate(made_person), np.concatenate(made_at)
+
+
+def win_back_sessions(rng: np.random.Generator, p: Persons, s: Sessions, person: np.ndarray,
+                      start: np.ndarray) -> Sessions:
+    """One signed-in session per campaign order, on the person's first device, arriving from
+    the email (utm newsletter / email)."""
+    m = person.size
+    return Sessions(
+        person=person,
+        start=start,
+        identified=np.ones(m, dtype=bool),
+        link=np.where(rng.random(m) < 0.15, PERIODIC_SIGN_IN, NO_LINK).astype(np.int8),
+        anon=person.copy(),
+        device=p.device1[person],
+        os=p.os1[person],
+        utm=np.full(m, NEWSLETTER_UTM, dtype=np.int16),
+        signup_ts=s.signup_ts,
+    )
+
+
+def concat_sessions(a: Sessions, b: Sessions) -> Sessions:
+    fields = ("person", "start", "identified", "link", "anon", "device", "os", "utm")
+    return Sessions(**{f: np.concatenate((getattr(a, f), getattr(b, f))) for f in fields},
+                    signup_ts=a.signup_ts)
+
+
+def win_back_shop(rng: np.random.Generator, cfg: Config, cat: Catalog, p: Persons,
+                  s: Sessions, shop: ShopChunk, order_base: int) -> tuple[ShopChunk, Sessions]:
+    """The campaign's orders as sessions through the funnel (views, adds, checkout, order, with
+    the person's tastes), each order at its drawn time. Returns their events (sess_ref
+    numbered after the chunk's sessions) and items, and the chunk's sessions with them."""
+    person, ordered_at = win_back_orders(rng, cfg, p, shop.events)
+    if person.size == 0:
+        return ShopChunk(new_events(0), {key: value[:0] for key, value in shop.items.items()}), s
+    # start a day early so no event is clamped at the end of the data, then move each
+    # session so that its order falls on the drawn time
+    ws = win_back_sessions(rng, p, s, person, ordered_at - DAY)
+    extra = shop_events(rng, cfg, cat, p, ws, order_base, buys=True)
+    ev = extra.events
+    is_order = ev["name"] == ORDER_COMPLETED
+    shift = np.zeros(person.size, dtype=np.int64)
+    shift[ev["sess_ref"][is_order]] = ordered_at[ev["sess_ref"][is_order]] - ev["occ"][is_order]
+    ev["occ"] = ev["occ"] + shift[ev["sess_ref"]]
+    ev["sess_ref"] = ev["sess_ref"] + s.person.size
+    return extra, concat_sessions(s, ws)
+
+
 # ----------------------------------------------------------------------------- B2C chunk
 
 
@@ -1345,11 +1473,20 @@ def b2c_chunk(cfg: Config, cat: Catalog, camps: Campaigns, chunk_no: int, first_
     p = draw_persons(rng, cfg, first_person, n)
     s = draw_sessions(rng, cfg, p)
     shop = shop_events(rng, cfg, cat, p, s, key_base)
-    ev = shop.events
+    # the win-back campaign draws from its own stream and comes after the chunk's own events,
+    # so everything else is the same with or without it (only the flaws land elsewhere)
+    win_rng = rng_for(cfg, STREAM_WIN_BACK, chunk_no)
+    checkouts = int(np.count_nonzero(shop.events["name"] == CHECKOUT_STARTED))
+    win, s = win_back_shop(win_rng, cfg, cat, p, s, shop, key_base + checkouts)
+    ev = concat_events([shop.events, win.events])
     identifies, eligible_from, eligible_until = b2c_identifies(rng, cfg, p, s, ev)
     del ev["sess_ref"]
-    refunds = refund_events(rng, cfg, cat, ev, shop.items)
-    ev = concat_events([ev, refunds])
+    shop.events.pop("sess_ref")
+    refunds = refund_events(rng, cfg, cat, shop.events, shop.items)
+    win_refunds = refund_events(win_rng, cfg, cat, win.events, win.items) if (
+        win.events["occ"].size) else new_events(0)
+    items = {key: np.concatenate((shop.items[key], win.items[key])) for key in shop.items}
+    ev = concat_events([shop.events, refunds, win.events, win_refunds])
     del ev["person"]
     registered = p.kind != 0
     rec = Recipients(
@@ -1363,7 +1500,7 @@ def b2c_chunk(cfg: Config, cat: Catalog, camps: Campaigns, chunk_no: int, first_
     emails = email_rows(rng, rec, camps, cfg)
     return ChunkOutput(
         events=ev,
-        items=shop.items,
+        items=items,
         anon_dict=p.anon_ids,
         user_dict=p.user_ids,
         account_dict=np.zeros(0, dtype=object),
@@ -2606,9 +2743,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="share of events (and email events) that get one flaw")
     parser.add_argument("--chunk-size", type=int, default=10_000,
                         help="persons generated and written per chunk (bounds memory)")
+    parser.add_argument("--publish-weeks", type=int, default=3,
+                        help="simulate a win-back campaign for dormant_shoppers published at "
+                             "the end of each of the last N weeks (its holdout gets nothing), "
+                             "so that rpt_audience_lift finds an effect; 0: no campaign")
     args = parser.parse_args(argv)
-    if args.persons < 1 or args.days < 1 or args.seed < 0 or not 0 <= args.flaw_rate < 1:
-        parser.error("need --persons >= 1, --days >= 1, --seed >= 0, 0 <= --flaw-rate < 1")
+    if (args.persons < 1 or args.days < 1 or args.seed < 0 or not 0 <= args.flaw_rate < 1
+            or args.publish_weeks < 0):
+        parser.error("need --persons >= 1, --days >= 1, --seed >= 0, 0 <= --flaw-rate < 1, "
+                     "--publish-weeks >= 0")
     return args
 
 
@@ -2692,6 +2835,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         flaw_rate=args.flaw_rate,
         chunk_size=args.chunk_size,
         accounts_per_chunk=1_000,
+        publish_weeks=args.publish_weeks,
     )
     path = database_path()
     problem = database_file_problem(path)

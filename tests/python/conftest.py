@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from serving_world import World, make_world
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FALLBACK_END_DATE = "2026-06-30"
@@ -75,3 +76,9 @@ def serving_path(tmp_path_factory: pytest.TempPathFactory, warehouse_path: Path)
     )
     write_publish(warehouse_path, path, marts, record)
     return path
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """A small world published once at T1; serving tests copy it (tests/python/serving_world.py)."""
+    return make_world(tmp_path_factory.mktemp("published_world"))

@@ -19,123 +19,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-READER = Path(__file__).with_name("serving_reader.py")
-END_DATE = "2026-06-30"
-T1 = "2026-06-23 23:59:59"
-T2 = "2026-06-30 23:59:59"
-PERSONS = "300"
-METADATA_TABLES = {"publish_log", "publish_raw_tables"}
-PUBLISHED_READ = (READER.read_text().split('READ = """')[1]).split('"""')[0]
-
-
-@dataclass(frozen=True)
-class World:
-    """A build warehouse and its serving store in one folder. Copies keep the file names, so
-    the build's staging views (which name their file's catalog) keep working."""
-
-    folder: Path
-
-    @property
-    def build(self) -> Path:
-        return self.folder / "build.duckdb"
-
-    @property
-    def serving(self) -> Path:
-        return self.folder / "serving.duckdb"
-
-    def env(self, **extra: str) -> dict[str, str]:
-        return dict(
-            os.environ,
-            AUDIENCES_DUCKDB_PATH=str(self.build),
-            AUDIENCES_SERVING_PATH=str(self.serving),
-            DBT_PROFILES_DIR=str(REPO_ROOT),
-            DBT_TARGET_PATH=str(self.folder / "target"),
-            **extra,
-        )
-
-    def publish(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "scripts/dev.py", "publish", *args],
-            cwd=REPO_ROOT, env=self.env(**extra_env), capture_output=True, text=True,
-            check=False,
-        )
-
-    def copy_to(self, folder: Path) -> World:
-        folder.mkdir(parents=True, exist_ok=True)
-        for path in (self.build, self.serving):
-            shutil.copy2(path, folder / path.name)
-        return World(folder)
-
-
-def output(completed: subprocess.CompletedProcess[str]) -> str:
-    return completed.stdout + completed.stderr
-
-
-def assert_published(completed: subprocess.CompletedProcess[str]) -> None:
-    assert completed.returncode == 0, output(completed)[-4000:]
-    assert "PUBLISHED publish" in completed.stdout
-
-
-def published_tables(serving: Path) -> dict[str, pd.DataFrame]:
-    """Every published table (publish metadata aside), rows in a stable order."""
-    connection = duckdb.connect(str(serving), read_only=True)
-    try:
-        names = [
-            row[0] for row in connection.execute(
-                "select table_name from duckdb_tables() where schema_name = 'main'"
-            ).fetchall()
-        ]
-        tables = {}
-        for name in sorted(set(names) - METADATA_TABLES):
-            frame = connection.execute(f"select * from {name}").df()
-            tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
-        return tables
-    finally:
-        connection.close()
-
-
-def publish_log(serving: Path) -> list[tuple[int, str]]:
-    connection = duckdb.connect(str(serving), read_only=True)
-    try:
-        return [
-            (int(publish_id), str(as_of)) for publish_id, as_of in connection.execute(
-                "select publish_id, as_of from publish_log order by publish_id"
-            ).fetchall()
-        ]
-    finally:
-        connection.close()
-
-
-def read_once(serving: Path) -> list[object]:
-    connection = duckdb.connect(str(serving), read_only=True)
-    try:
-        return list(connection.execute(PUBLISHED_READ).fetchone())
-    finally:
-        connection.close()
-
-
-def assert_tables_equal(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> None:
-    assert before.keys() == after.keys()
-    for name, frame in before.items():
-        pd.testing.assert_frame_equal(frame, after[name], check_exact=True, obj=name)
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    """300 persons up to END_DATE, published once at T1."""
-    world = World(tmp_path_factory.mktemp("published_world"))
-    subprocess.run(
-        [sys.executable, "scripts/generate_data.py", "--persons", PERSONS, "--seed", "11",
-         "--end-date", END_DATE],
-        cwd=REPO_ROOT, env=world.env(), check=True, capture_output=True,
-    )
-    assert_published(world.publish("--as-of", T1))
-    return world
-
+from serving_world import (
+    READER,
+    REPO_ROOT,
+    T1,
+    T2,
+    World,
+    assert_published,
+    assert_tables_equal,
+    output,
+    publish_log,
+    published_tables,
+    read_once,
+    table,
+)
 
 # --- (a), (b), (e): readers through a publish, and a publish of unchanged data -----------------
 
@@ -215,7 +113,14 @@ def test_two_publishes_of_unchanged_data_and_as_of_publish_identical_tables(
     before = published_tables(copy.serving)
     assert_published(copy.publish("--as-of", T2))
     assert [publish_id for publish_id, _ in publish_log(copy.serving)] == [1, 2, 3]
+    # every table row for row, the change feed included: no change, no new change row
     assert_tables_equal(before, published_tables(copy.serving))
+    assert "fct_audience_membership_changes" in before
+    # the size history records the publish, with nobody entering or leaving
+    sizes = table(copy.serving, "select * from rpt_audience_size_history where publish_id = 3")
+    assert len(sizes) > 10
+    assert (sizes["entered_members"] == 0).all() and (sizes["exited_members"] == 0).all()
+    assert (sizes["members"] == sizes["previous_members"]).all()
 
 
 # --- (c) a build killed midway ----------------------------------------------------------------
@@ -310,8 +215,12 @@ def test_an_as_of_long_after_the_data_is_refused(world: World, tmp_path: Path) -
 
 def test_an_as_of_earlier_than_the_last_publish_is_refused(world: World, tmp_path: Path) -> None:
     copy = world.copy_to(tmp_path / "earlier")
+    before = published_tables(copy.serving)
     completed = copy.publish("--as-of", "1990-01-01 00:00:00")
     assert_refused(completed, world, copy, "earlier than the last publish")
+    # the change feed and every other table as they were: a backfill never corrupts the feed
+    assert_tables_equal(before, published_tables(copy.serving))
+    assert "dbt build" not in completed.stdout
 
 
 # --- (g) a load without privacy_requests ------------------------------------------------------
@@ -378,11 +287,13 @@ def test_a_load_without_privacy_requests_brings_nobody_back(world: World, tmp_pa
     exports = tmp_path / "exports"
     exports.mkdir()
     connection = duckdb.connect(str(copy.build), read_only=True)
-    for (table,) in connection.execute(
+    for (raw_table,) in connection.execute(
         "select table_name from duckdb_tables() where schema_name = 'raw'"
         " and table_name <> 'privacy_requests'"
     ).fetchall():
-        connection.execute(f"copy raw.{table} to '{exports / table}.parquet' (format parquet)")
+        connection.execute(
+            f"copy raw.{raw_table} to '{exports / raw_table}.parquet' (format parquet)"
+        )
     connection.close()
     subprocess.run(
         [sys.executable, "scripts/load_raw.py", str(exports)],
