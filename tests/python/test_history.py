@@ -1,7 +1,7 @@
 """History, holdouts and lift (../shared/spec/audiences.md, Serving), tried through
 `python3 scripts/dev.py publish` as a sync would see them: a member who leaves and comes back,
-an audience that shrinks by more than half between two publishes, holdouts checked against the spec's formula on
-the test command's publish, and lift on the weekly publishes of that world."""
+an audience that shrinks by more than half between two publishes, holdouts checked against the
+spec's formula on the test command's publish, and lift on the weekly publishes of that world."""
 
 from __future__ import annotations
 
@@ -132,7 +132,9 @@ def test_holdouts_are_independent_between_audiences(serving_path: Path) -> None:
 # --- lift, on the test command's weekly publishes ---------------------------------------------
 
 EFFECT_AUDIENCE = "dormant_shoppers"  # the generator's win-back campaign works (--publish-weeks)
-NO_EFFECT_AUDIENCE = "window_shoppers"  # nothing is sent that changes their orders
+# nothing is sent that changes their orders; an audience whose holdout orders at all, since the
+# normal approximation's interval collapses on a group with a share of 0 (README, lift)
+NO_EFFECT_AUDIENCE = "category_enthusiasts"
 Z = 1.96
 
 
@@ -177,6 +179,8 @@ def recomputed_lift(serving_path: Path, warehouse) -> pd.DataFrame:
     rows = []
     for name, group in entries.groupby("audience_name"):
         treated, holdout = group[~group["is_holdout"]], group[group["is_holdout"]]
+        if min(len(treated), len(holdout)) < 2:
+            continue  # no interval without two members on each side
         row = {"audience_name": name, "treated_members": len(treated),
                "holdout_members": len(holdout)}
         for measure, column in (("order_share", "has_ordered"), ("open_share", "has_opened")):
@@ -198,8 +202,7 @@ def test_lift_agrees_with_a_recomputation_from_the_feed(serving_path: Path, ware
     report = lift_rows(serving_path)
     overall = report[report["entry_week"].isna()].set_index("audience_name")
     expected = recomputed_lift(serving_path, warehouse)
-    expected = expected[(expected["treated_members"] > 1) & (expected["holdout_members"] > 1)]
-    assert len(expected) >= 3
+    assert len(expected) >= 5
     for name, row in expected.iterrows():
         for column, value in row.items():
             assert math.isclose(overall.loc[name, column], value, rel_tol=1e-9, abs_tol=1e-9), (
@@ -219,6 +222,6 @@ def test_lift_finds_the_campaign_effect_and_none_where_there_is_none(serving_pat
     assert effect["order_share_lift_low"] <= expected <= effect["order_share_lift_high"]
     assert effect["revenue_per_member_lift_low"] > 0
     none = overall.loc[NO_EFFECT_AUDIENCE]
-    assert none["holdout_members"] >= 10
+    assert none["holdout_members"] >= 20 and 0 < none["holdout_order_share"] < 1
     assert none["order_share_lift_low"] <= 0 <= none["order_share_lift_high"]
     assert none["revenue_per_member_lift_low"] <= 0 <= none["revenue_per_member_lift_high"]
