@@ -150,6 +150,10 @@ def main_job(args: argparse.Namespace) -> None:
     set_up()
     duckdb_path = build_path()
     serving = serving_path()
+    # a new demo world starts from an empty build warehouse: nothing of an earlier one (its
+    # kept privacy record, its published history) may apply to persons who share its ids
+    for stale in (duckdb_path, duckdb_path.with_name(duckdb_path.name + ".wal")):
+        stale.unlink(missing_ok=True)
     generate(duckdb_path, args.persons, args.seed, args.end_date, args.publish_weeks)
     publish_weekly(duckdb_path, serving, args.end_date, args.publish_weeks)
     run([venv_bin("python"), "scripts/report.py"], dbt_env(duckdb_path, serving))

@@ -2,8 +2,9 @@
     decision_maker_title_keywords as a whole word of the lowercased title (non-letters count as
     spaces, so 'VP, Sales' and 'Head-of-Growth' match 'vp' and 'head'). A contact who asked
     for deletion (as a person of int_persons_deleted, or by the contact's email in a `delete`
-    request) is not listed: account tables must not carry their email. Contacts are read as the
-    CRM held them at as_of (int_crm_contacts_as_of). -#}
+    request of the project's own record, int_privacy_requests_retained, matched by its hash
+    email_sha256) is not listed: account tables must not carry their email. Contacts are read
+    as the CRM held them at as_of (int_crm_contacts_as_of). -#}
 
 with
 
@@ -20,24 +21,31 @@ deleted_persons as (
 ),
 
 privacy_requests as (
-    select * from {{ ref('stg_raw__privacy_requests') }}
+    select * from {{ ref('int_privacy_requests_retained') }}
 ),
 
-deleted_emails as (
-    select distinct email
+deleted_email_hashes as (
+    select distinct email_sha256
     from privacy_requests
-    where request_type = 'delete' and email is not null
+    where request_type = 'delete' and email_sha256 is not null
+),
+
+hashed_contacts as (
+    select
+        *,
+        {{ email_sha256('email') }} as email_sha256
+    from crm_contacts
 ),
 
 kept_contacts as (
-    select crm_contacts.*
-    from crm_contacts
+    select hashed_contacts.*
+    from hashed_contacts
     left join deleted_persons
-        on crm_contacts.user_id = deleted_persons.person_id
-    left join deleted_emails
-        on crm_contacts.email = deleted_emails.email
+        on hashed_contacts.user_id = deleted_persons.person_id
+    left join deleted_email_hashes
+        on hashed_contacts.email_sha256 = deleted_email_hashes.email_sha256
     where deleted_persons.person_id is null
-        and deleted_emails.email is null
+        and deleted_email_hashes.email_sha256 is null
 ),
 
 normalized_titles as (

@@ -1,6 +1,9 @@
 {#- Per person: email engagement in the last 30 days and consent (the spec's emailable rule:
     an email, opt-in not false, and no unsubscribe, complaint, bounce or opt-out request after
-    the latest opt-in). -#}
+    the latest opt-in). Opt-out requests made up to as_of come from the project's own record,
+    int_privacy_requests_retained, so an opt-out stays applied after raw loses it; they are
+    matched by the hash of the person's user_id or of their email (email_sha256), the only
+    form the record keeps. -#}
 
 with
 
@@ -13,7 +16,7 @@ profiles as (
 ),
 
 privacy_requests as (
-    select * from {{ ref('stg_raw__privacy_requests') }}
+    select * from {{ ref('int_privacy_requests_retained') }}
 ),
 
 engagement as (
@@ -31,26 +34,36 @@ engagement as (
     group by person_id
 ),
 
+opt_out_requests as (
+    select * from privacy_requests
+    where request_type = 'opt_out'
+        and requested_at <= {{ as_of() }}
+),
+
+hashed_profiles as (
+    select
+        user_id,
+        {{ sha256_hex('user_id') }} as user_id_sha256,
+        {{ email_sha256('email') }} as email_sha256
+    from profiles
+),
+
 opt_outs_by_user as (
     select
-        profiles.user_id,
-        privacy_requests.requested_at
-    from profiles
-    inner join privacy_requests
-        on profiles.user_id = privacy_requests.user_id
-    where privacy_requests.request_type = 'opt_out'
-        and privacy_requests.requested_at <= {{ as_of() }}
+        hashed_profiles.user_id,
+        opt_out_requests.requested_at
+    from hashed_profiles
+    inner join opt_out_requests
+        on hashed_profiles.user_id_sha256 = opt_out_requests.user_id_sha256
 ),
 
 opt_outs_by_email as (
     select
-        profiles.user_id,
-        privacy_requests.requested_at
-    from profiles
-    inner join privacy_requests
-        on profiles.email = privacy_requests.email
-    where privacy_requests.request_type = 'opt_out'
-        and privacy_requests.requested_at <= {{ as_of() }}
+        hashed_profiles.user_id,
+        opt_out_requests.requested_at
+    from hashed_profiles
+    inner join opt_out_requests
+        on hashed_profiles.email_sha256 = opt_out_requests.email_sha256
 ),
 
 latest_opt_outs as (
