@@ -54,6 +54,8 @@ MARTS = [
     "dim_accounts", "dim_person_lifecycle", "dim_persons",
     "fct_audience_memberships", "fct_lifecycle_transitions", "fct_lifecycle_weekly_stages",
     "rpt_audience_overlaps", "rpt_audience_sizes", "rpt_lifecycle_weekly_flows",
+    # both copies continue the same published history, so their feeds and reports agree too
+    "fct_audience_membership_changes", "rpt_audience_size_history", "rpt_audience_lift",
 ]
 
 
