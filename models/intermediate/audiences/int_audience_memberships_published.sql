@@ -5,20 +5,7 @@
 with
 
 published_changes as (
-    select * from {{ ref('stg_published__audience_membership_changes') }}
-),
-
-deleted_persons as (
-    select * from {{ ref('int_persons_deleted') }}
-),
-
-kept_changes as (
-    select published_changes.*
-    from published_changes
-    left join deleted_persons
-        on published_changes.member_type = 'person'
-            and published_changes.member_id = deleted_persons.person_id
-    where deleted_persons.person_id is null
+    select * from {{ ref('int_audience_membership_changes_purged') }}
 ),
 
 ranked_changes as (
@@ -28,7 +15,7 @@ ranked_changes as (
             partition by audience_name, member_type, member_id
             order by publish_id desc, change_type desc
         ) as change_recency
-    from kept_changes
+    from published_changes
 ),
 
 final as (

@@ -8,8 +8,8 @@
 
 with
 
-published_changes as (
-    select * from {{ ref('stg_published__audience_membership_changes') }}
+earlier_changes as (
+    select * from {{ ref('int_audience_membership_changes_purged') }}
 ),
 
 published_members as (
@@ -24,60 +24,32 @@ this_publish as (
     select * from {{ ref('int_publishes_sequenced') }}
 ),
 
-deleted_persons as (
-    select * from {{ ref('int_persons_deleted') }}
-),
-
-earlier_changes as (
-    select published_changes.*
-    from published_changes
-    left join deleted_persons
-        on published_changes.member_type = 'person'
-            and published_changes.member_id = deleted_persons.person_id
-    where deleted_persons.person_id is null
-),
-
-entered as (
+-- in this build and not at the last publish: entered; the other way round: exited
+compared_members as (
     select
-        memberships.audience_name,
-        memberships.member_type,
-        memberships.member_id,
-        'entered' as change_type
+        coalesce(memberships.audience_name, published_members.audience_name) as audience_name,
+        coalesce(memberships.member_type, published_members.member_type) as member_type,
+        coalesce(memberships.member_id, published_members.member_id) as member_id,
+        case when published_members.member_id is null then 'entered' else 'exited' end
+            as change_type
     from memberships
-    left join published_members
+    full outer join published_members
         on memberships.audience_name = published_members.audience_name
             and memberships.member_type = published_members.member_type
             and memberships.member_id = published_members.member_id
-    where published_members.member_id is null
-),
-
-exited as (
-    select
-        published_members.audience_name,
-        published_members.member_type,
-        published_members.member_id,
-        'exited' as change_type
-    from published_members
-    left join memberships
-        on published_members.audience_name = memberships.audience_name
-            and published_members.member_type = memberships.member_type
-            and published_members.member_id = memberships.member_id
     where memberships.member_id is null
+        or published_members.member_id is null
 ),
 
 new_changes as (
     select
         this_publish.publish_id,
         this_publish.as_of,
-        changes.audience_name,
-        changes.member_type,
-        changes.member_id,
-        changes.change_type
-    from (
-        select * from entered
-        union all
-        select * from exited
-    ) as changes
+        compared_members.audience_name,
+        compared_members.member_type,
+        compared_members.member_id,
+        compared_members.change_type
+    from compared_members
     cross join this_publish
 ),
 
