@@ -6,6 +6,9 @@
                                     # pytest, and the same project built on Spark and compared
     python3 scripts/dev.py publish  # build and test what raw holds; publish it if green
     python3 scripts/dev.py query "select * from rpt_audience_sizes"   # CSV from the last publish
+    python3 scripts/dev.py export --destination email --changes-only --out exports
+                                    # a destination's list from the last publish, full or
+                                    # only what changed since the last export (export_lists.py)
     python3 scripts/dev.py spark    # only the Spark check (scripts/spark_check.py)
 
 Set-up creates `.venv` beside this folder and installs requirements.txt (exact pins) into it,
@@ -175,6 +178,17 @@ def query_job(args: argparse.Namespace) -> None:
     sys.exit(completed.returncode)
 
 
+def export_job(args: argparse.Namespace) -> None:
+    set_up()
+    command = [
+        venv_bin("python"), "scripts/export_lists.py", "--destination", args.destination,
+        "--out", str(Path(args.out).resolve()), "--format", args.format,
+    ]
+    command += ["--changes-only"] if args.changes_only else []
+    completed = subprocess.run(command, cwd=REPO_ROOT, check=False)
+    sys.exit(completed.returncode)
+
+
 def serving_path() -> Path:
     return Path(
         os.environ.get("AUDIENCES_SERVING_PATH", REPO_ROOT / "data/serving/audiences.duckdb")
@@ -249,6 +263,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     query_parser.add_argument("sql")
     query_parser.set_defaults(run_job=query_job)
+    export_parser = jobs.add_parser(
+        "export",
+        help="write a destination's list from the last publish: full, or only the changes "
+        "since the previous export into the same --out",
+    )
+    export_parser.add_argument("--destination", required=True, choices=["email", "ads", "crm"])
+    export_parser.add_argument(
+        "--changes-only", action="store_true",
+        help="only the added, changed and removed rows since the previous export",
+    )
+    export_parser.add_argument("--out", required=True, help="the folder to export into")
+    export_parser.add_argument("--format", default="csv", choices=["csv", "parquet"])
+    export_parser.set_defaults(run_job=export_job)
     test_parser = jobs.add_parser("test", help="run every check on a small generated data set")
     test_parser.add_argument("pytest_args", nargs="*", help="extra arguments for pytest")
     test_parser.set_defaults(run_job=test_job)
