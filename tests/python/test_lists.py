@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -515,3 +516,30 @@ def test_an_export_without_a_publish_is_refused_clearly(world: World, tmp_path: 
         cwd=REPO_ROOT, env=empty.env(), capture_output=True, text=True, check=False,
     )
     assert completed.returncode != 0 and "no publish yet" in completed.stderr
+
+
+# --- the README's commands --------------------------------------------------------------------
+
+
+def test_the_readme_export_commands_run_as_written(serving_path: Path, tmp_path: Path) -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    section = readme.split("## Lists and exports", 1)[1].split("\n## ", 1)[0]
+    commands = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    destinations = {line.split("--destination ")[1].split()[0] for line in commands.splitlines()}
+    assert destinations == set(DESTINATIONS)
+    # a folder laid out like a clone, the commands run from it against the test publish
+    (tmp_path / "scripts").symlink_to(REPO_ROOT / "scripts")
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AUDIENCES_")}
+    env["AUDIENCES_SERVING_PATH"] = str(serving_path)
+    completed = subprocess.run(
+        ["bash", "-e", "-c", commands], cwd=tmp_path, env=env, capture_output=True, text=True,
+        check=False, timeout=300,
+    )
+    assert completed.returncode == 0, output(completed)[-3000:]
+    # the whole email list, then no change; the ads and CRM lists all added
+    assert completed.stdout.count("EXPORTED") == 3 and "NO CHANGE for email" in completed.stdout
+    for destination, file_format in (("email", "csv"), ("ads", "parquet"), ("crm", "csv")):
+        [folder] = (tmp_path / "exports" / destination).glob("export-000001-*")
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["format"] == file_format and manifest["rows"] > 0
+        assert manifest["publish"]["publish_id"] >= 1
