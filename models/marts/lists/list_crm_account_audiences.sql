@@ -24,10 +24,10 @@ accounts as (
     signals_{{ audience_name }} as (
         select
             '{{ audience_name }}' as audience_name,
-            account_id,
+            audience.account_id,
             {{ signal_text(columns, 'audience') }} as signals,
-            reachable_decision_makers,
-            decision_maker_emails
+            audience.reachable_decision_makers,
+            audience.decision_maker_emails
         from {{ ref('aud_' ~ audience_name) }} as audience
     ),
 
