@@ -1,9 +1,11 @@
-"""Tests for scripts/load_raw.py: formats, column checks, all-or-nothing loads, replacement."""
+"""Tests for scripts/load_raw.py: formats, column checks, all-or-nothing loads, batches that
+append, idempotence, --replace-all, and bad input refused with file and line."""
 
 from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import json
 import os
 import subprocess
@@ -22,6 +24,8 @@ import load_raw
 from raw_contract import RAW_TABLES, column_names
 
 SCRIPT = Path(load_raw.__file__).resolve()
+BATCH_COLUMN = load_raw.BATCH_COLUMN
+DUCKDB_HINTS = ("Possible", "max_line_size", "ignore_errors", "strict_mode", "null_padding")
 
 Row = dict[str, Any]
 
@@ -67,10 +71,10 @@ def write_parquet(path: Path, rows: list[Row]) -> Path:
     return path
 
 
-def run_loader(data_dir: Path, db_path: Path) -> subprocess.CompletedProcess[str]:
+def run_loader(data_dir: Path, db_path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AUDIENCES_DUCKDB_PATH": str(db_path)}
     return subprocess.run(
-        [sys.executable, str(SCRIPT), str(data_dir)],
+        [sys.executable, str(SCRIPT), *flags, str(data_dir)],
         env=env,
         capture_output=True,
         text=True,
@@ -93,6 +97,29 @@ def count(db_path: Path, table: str) -> int:
 
 def columns_of(db_path: Path, table: str) -> list[str]:
     return [row[0] for row in query(db_path, f"describe raw.{table}")]
+
+
+def snapshot(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of schema raw (registry included), rows sorted."""
+    tables = query(
+        db_path, "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
+    )
+    return {name: query(db_path, f"select * from raw.{name} order by all") for (name,) in tables}
+
+
+def load_in_process(data_dir: Path, db: Path, mode: str = "append") -> load_raw.LoadResult:
+    discovery = load_raw.discover(data_dir)
+    plans, errors = load_raw.plan_all(discovery, data_dir)
+    assert errors == []
+    batch = load_raw.new_batch(data_dir, discovery.sources, mode)
+    return load_raw.load_all(db, plans, batch, data_dir)
+
+
+def assert_refused_without_hints(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 1
+    assert "refused: nothing loaded" in result.stderr
+    for hint in DUCKDB_HINTS:  # DuckDB's advice names reader options the loader does not have
+        assert hint not in result.stderr
 
 
 @pytest.fixture
@@ -122,7 +149,7 @@ def test_loads_csv_parquet_jsonl_and_folder(tmp_path: Path, db_path: Path) -> No
     expected_counts = {"events": 3, "identifies": 2, "email_events": 4, "crm_accounts": 7}
     for table, rows in expected_counts.items():
         assert count(db_path, table) == rows
-        assert columns_of(db_path, table) == column_names(table)
+        assert columns_of(db_path, table) == [*column_names(table), BATCH_COLUMN]
     assert query(db_path, "select user_id from raw.identifies order by user_id")[0][0] == "007"
     checks = query(
         db_path,
@@ -153,13 +180,13 @@ def test_tables_not_provided_exist_empty_with_contract_columns(
     assert result.returncode == 0, result.stderr
     for table, columns in RAW_TABLES.items():
         described = query(db_path, f"describe raw.{table}")
-        assert [row[0] for row in described] == [name for name, _ in columns]
+        assert [row[0] for row in described] == [*(name for name, _ in columns), BATCH_COLUMN]
         if table != "events":
-            assert [row[1] for row in described] == [sql_type for _, sql_type in columns]
+            assert [row[1] for row in described[:-1]] == [sql_type for _, sql_type in columns]
             assert count(db_path, table) == 0
 
 
-def test_second_load_replaces_and_drops_tables_no_longer_provided(
+def test_replace_all_replaces_and_empties_tables_not_provided(
     tmp_path: Path, db_path: Path
 ) -> None:
     first = tmp_path / "first"
@@ -169,11 +196,16 @@ def test_second_load_replaces_and_drops_tables_no_longer_provided(
     second = tmp_path / "second"
     write_csv(second / "events.csv", make_rows("events", 2))
 
-    result = run_loader(second, db_path)
+    result = run_loader(second, db_path, "--replace-all")
 
     assert result.returncode == 0, result.stderr
     assert count(db_path, "events") == 2
     assert count(db_path, "identifies") == 0  # raw reflects the folder loaded last
+    assert "(not provided: emptied)" in result.stdout
+    modes = query(db_path, "select mode from raw._load_batches order by loaded_at")
+    assert modes == [("append",), ("replace",)]
+    replace_id = query(db_path, "select batch_id from raw._load_batches where mode = 'replace'")
+    assert query(db_path, f"select distinct {BATCH_COLUMN} from raw.events") == replace_id
 
 
 def test_missing_and_extra_columns_refused_and_database_unchanged(
@@ -301,8 +333,9 @@ def test_bad_row_during_load_rolls_back_everything(tmp_path: Path, db_path: Path
     result = run_loader(bad, db_path)
 
     assert result.returncode != 0
-    assert "loading failed" in result.stderr
     assert "unchanged" in result.stderr
+    assert "identifies.csv line 30002 has more fields than the header (5)" in result.stderr
+    assert_refused_without_hints(result)
     assert count(db_path, "events") == 4
     assert count(db_path, "identifies") == 0
 
@@ -319,6 +352,294 @@ def test_csv_quoted_field_after_sniffed_sample(tmp_path: Path, db_path: Path) ->
     got = query(db_path, "select name from raw.crm_accounts where account_id = '000123'")
     assert got == [("Acme, Inc.",)]
     assert count(db_path, "crm_accounts") == 25_001
+
+
+# --- batches -----------------------------------------------------------------------------
+
+
+def test_appending_two_batches_keeps_both(tmp_path: Path, db_path: Path) -> None:
+    first = tmp_path / "day1"
+    write_csv(first / "events.csv", make_rows("events", 3))
+    write_csv(first / "identifies.csv", make_rows("identifies", 2))
+    second = tmp_path / "day2"
+    write_jsonl(second / "events.jsonl", [make_row("events", i) for i in range(3, 5)])
+    assert run_loader(first, db_path).returncode == 0
+
+    result = run_loader(second, db_path)
+
+    assert result.returncode == 0, result.stderr
+    assert count(db_path, "events") == 5  # 3 + 2
+    assert count(db_path, "identifies") == 2  # not in the second batch: kept
+    assert any(
+        "raw.identifies" in line and "(not in this batch: kept)" in line and "2 rows" in line
+        for line in result.stdout.splitlines()
+    )
+    batches = query(db_path, "select batch_id from raw._load_batches order by loaded_at")
+    assert len(batches) == 2
+    per_batch = query(
+        db_path, f"select {BATCH_COLUMN}, count(*) from raw.events group by 1 order by 1"
+    )
+    assert per_batch == [(batches[0][0], 3), (batches[1][0], 2)]
+    written = query(
+        db_path,
+        f"select table_name, rows from raw._load_batch_tables"
+        f" where batch_id = '{batches[1][0]}' order by 1",
+    )
+    assert written == [("events", 2)]
+
+
+def test_registry_records_the_batch(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    write_csv(data / "events.csv", make_rows("events", 2))
+    write_parquet(data / "crm_accounts" / "part-0.parquet", make_rows("crm_accounts", 3))
+    files = sorted(
+        (path.relative_to(data).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+        for path in data.rglob("*")
+        if path.is_file()
+    )
+    expected = hashlib.sha256("".join(f"{p}\t{h}\n" for p, h in files).encode()).hexdigest()
+
+    assert run_loader(data, db_path).returncode == 0
+
+    ((batch_id, source, fingerprint, mode),) = query(
+        db_path, "select batch_id, source_path, fingerprint, mode from raw._load_batches"
+    )
+    assert fingerprint == expected
+    assert mode == "append"
+    assert source == str(data.resolve())
+    assert batch_id.endswith("Z-" + expected[:12])
+    rows = dict(query(db_path, "select table_name, rows from raw._load_batch_tables"))
+    assert rows["events"] == 2 and rows["crm_accounts"] == 3
+    assert rows["nps_responses"] == 0  # created empty by this batch
+
+
+def test_the_same_batch_twice_changes_nothing(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    write_csv(data / "events.csv", make_rows("events", 3))
+    write_jsonl(data / "identifies.jsonl", make_rows("identifies", 2))
+    assert run_loader(data, db_path).returncode == 0
+    before = snapshot(db_path)
+    copy = tmp_path / "copy-of-the-same-files"
+    copy.mkdir()
+    for path in data.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+
+    again = run_loader(data, db_path)
+    copied = run_loader(copy, db_path)
+
+    batch_id = before["_load_batches"][0][0]
+    for result in (again, copied):
+        assert result.returncode == 0, result.stderr
+        assert f"SKIPPED: batch already loaded as {batch_id}" in result.stdout
+    assert snapshot(db_path) == before
+    assert len(before["_load_batches"]) == 1
+
+
+def test_a_batch_removed_by_replace_all_can_be_loaded_again(tmp_path: Path, db_path: Path) -> None:
+    day1 = tmp_path / "day1"
+    write_csv(day1 / "events.csv", make_rows("events", 3))
+    reset = tmp_path / "reset"
+    write_csv(reset / "identifies.csv", make_rows("identifies", 1))
+    assert run_loader(day1, db_path).returncode == 0
+    assert run_loader(reset, db_path, "--replace-all").returncode == 0
+    assert count(db_path, "events") == 0
+
+    result = run_loader(day1, db_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "SKIPPED" not in result.stdout
+    assert count(db_path, "events") == 3
+    assert count(db_path, "identifies") == 1
+
+
+def test_existing_table_gets_the_batch_column_and_keeps_its_rows(
+    tmp_path: Path, db_path: Path
+) -> None:
+    db_path.parent.mkdir(parents=True)
+    con = duckdb.connect(str(db_path))  # a raw table as the generator writes it: typed
+    con.execute("create schema raw")
+    con.execute(load_raw.create_table_sql("identifies"))
+    con.execute(
+        "insert into raw.identifies values ('a-old', 'u-old', '2026-01-01', '2026-01-01 08:00:00',"
+        " '{}')"
+    )
+    con.close()
+    data = tmp_path / "exports"
+    write_csv(data / "identifies.csv", [make_row("identifies", 1, received_at="2026-01-02")])
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr
+    got = query(
+        db_path,
+        f"select user_id, received_at, {BATCH_COLUMN} is null from raw.identifies order by user_id",
+    )
+    assert got == [("u-old", "2026-01-01 08:00:00", True), ("user_id-1", "2026-01-02", False)]
+    assert "raw.identifies.received_at was TIMESTAMP" in result.stdout
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+
+def test_files_without_data_rows_load_zero_rows_and_say_so(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    write_csv(data / "events.csv", [], column_names("events"))  # a header only
+    (data / "identifies.csv").write_bytes(b"")  # not even a header
+    (data / "email_events.jsonl").write_bytes(b"")
+    write_csv(data / "nps_responses" / "part-0.csv", make_rows("nps_responses", 2))
+    write_csv(data / "nps_responses" / "part-1.csv", [], column_names("nps_responses"))
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr
+    for table, shown in [
+        ("events", "events.csv"),
+        ("identifies", "identifies.csv"),
+        ("email_events", "email_events.jsonl"),
+        ("nps_responses", "nps_responses/part-1.csv"),
+    ]:
+        assert f"note: {table}: {shown} holds no data rows: 0 rows loaded from it" in result.stdout
+    assert "part-0.csv holds" not in result.stdout
+    assert [count(db_path, t) for t in ("events", "identifies", "nps_responses")] == [0, 0, 2]
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "problem"),
+    [
+        ("e9,Page Viewed,a9,u9", "has fewer fields than the header (9)"),
+        (
+            'e9,Page Viewed,"a9,u9,acc,2026-01-01,2026-01-01,{},{}',
+            "has a quoted field whose closing quote",
+        ),
+    ],
+    ids=["short-row", "unterminated-quote"],
+)
+def test_a_bad_csv_line_is_refused_naming_file_and_line(
+    tmp_path: Path, db_path: Path, bad_line: str, problem: str
+) -> None:
+    data = tmp_path / "exports"
+    path = write_csv(data / "events.csv", make_rows("events", 2))
+    with path.open("a", newline="") as handle:
+        handle.write(bad_line + "\r\n" + "e10,Page Viewed,a,u,acc,2026,2026,{},{}\r\n")
+
+    result = run_loader(data, db_path)
+
+    assert_refused_without_hints(result)
+    assert f"events: events.csv line 4 {problem}" in result.stderr
+    assert "missing columns" not in result.stderr
+    assert not db_path.exists()
+
+
+def test_mixed_line_endings_are_refused_naming_the_line(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    path = write_csv(data / "events.csv", make_rows("events", 2))  # lines end with \r\n
+    with path.open("a", newline="") as handle:
+        handle.write("e9,Page Viewed,a9,u9,acc,2026,2026,{},{}\n")
+
+    result = run_loader(data, db_path)
+
+    assert_refused_without_hints(result)
+    assert (
+        "events: events.csv line 4 ends with \\n where the lines before end with" in result.stderr
+    )
+
+
+def test_a_long_line_loads(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    long_text = json.dumps({"blob": "x" * 3_000_000})  # over DuckDB's default 2 MB per line
+    write_csv(
+        data / "events.csv", [*make_rows("events", 2), make_row("events", 2, properties=long_text)]
+    )
+    write_jsonl(data / "identifies.jsonl", [make_row("identifies", 0, traits=long_text)])
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr
+    assert query(db_path, "select max(length(properties)) from raw.events") == [(len(long_text),)]
+    assert query(db_path, "select max(length(traits)) from raw.identifies") == [(len(long_text),)]
+
+
+def test_a_line_over_the_limit_is_refused_briefly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_raw, "MAX_LINE_BYTES", 1024 * 1024)
+    long_text = "y" * 1_500_000
+    write_csv(
+        tmp_path / "events.csv", [*make_rows("events", 2), make_row("events", 2, context=long_text)]
+    )
+
+    with pytest.raises(load_raw.LoadError) as caught:
+        load_in_process(tmp_path, tmp_path / "x.duckdb")
+
+    message = str(caught.value)
+    assert "events.csv line 4 is longer than the loader's limit of 1 MB per line" in message
+    assert len(message) < 500  # the line is shown shortened, not whole
+    assert "max_line_size" not in message
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_nul_byte_in_a_text_value_is_refused(tmp_path: Path, db_path: Path, fmt: str) -> None:
+    data = tmp_path / "exports"
+    rows = [*make_rows("events", 2), make_row("events", 2, user_id="u\x002")]
+    {"csv": write_csv, "jsonl": write_jsonl, "parquet": write_parquet}[fmt](
+        data / f"events.{fmt}", rows
+    )
+
+    result = run_loader(data, db_path)
+
+    assert_refused_without_hints(result)
+    where = "row 3" if fmt == "parquet" else ("line 4" if fmt == "csv" else "line 3")
+    assert (
+        f"events: events.{fmt} {where}, column user_id: the value holds a NUL byte" in result.stderr
+    )
+    assert "u\\x002" in result.stderr
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize("value", ["epoch", "infinity", "-infinity", " Infinity "])
+def test_a_special_received_at_is_refused(tmp_path: Path, db_path: Path, value: str) -> None:
+    good = tmp_path / "good"
+    write_csv(good / "identifies.csv", make_rows("identifies", 1))
+    assert run_loader(good, db_path).returncode == 0
+    before = snapshot(db_path)
+    data = tmp_path / "exports"
+    rows = [
+        make_row("identifies", 1, received_at="2026-07-01 10:00:00"),
+        make_row("identifies", 2, received_at=value),
+    ]
+    write_csv(data / "identifies.csv", rows)
+
+    result = run_loader(data, db_path)
+
+    assert_refused_without_hints(result)
+    assert f"identifies: identifies.csv line 3, column received_at: {value!r}" in result.stderr
+    assert "not a time" in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_occurred_at_is_kept_as_delivered(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    write_csv(
+        data / "events.csv", [make_row("events", 0, occurred_at="epoch", received_at="2026-07-01")]
+    )
+
+    result = run_loader(data, db_path)
+
+    assert result.returncode == 0, result.stderr  # staging decides about occurred_at
+    assert query(db_path, "select occurred_at from raw.events") == [("epoch",)]
+
+
+def test_a_malformed_json_line_is_refused_naming_the_line(tmp_path: Path, db_path: Path) -> None:
+    data = tmp_path / "exports"
+    path = write_jsonl(data / "identifies.jsonl", make_rows("identifies", 2))
+    with path.open("a") as handle:
+        handle.write('{"user_id": "u9", oops}\n')
+
+    result = run_loader(data, db_path)
+
+    assert_refused_without_hints(result)
+    assert "identifies.jsonl line 3 is not valid JSON" in result.stderr
+    assert not db_path.exists()
 
 
 # --- functions ---------------------------------------------------------------------------
@@ -385,29 +706,26 @@ def test_folder_skips_hidden_and_marker_files(tmp_path: Path) -> None:
 def test_parquet_struct_becomes_json_text_and_types_kept(tmp_path: Path) -> None:
     rows = [make_row("events", 0, properties={"price": 19.9, "sku": "A"}, received_at=None)]
     write_parquet(tmp_path / "events.parquet", rows)
-    discovery = load_raw.discover(tmp_path)
-    plans, errors = load_raw.plan_all(discovery, tmp_path)
-    assert errors == []
     db = tmp_path / "x.duckdb"
 
-    counts = load_raw.load_all(db, plans)
+    result = load_in_process(tmp_path, db)
 
-    assert counts["events"] == 1
+    assert result.tables["events"].rows_written == 1
     got = query(db, "select typeof(properties), properties::json->>'sku' from raw.events")
     assert got == [("VARCHAR", "A")]
 
 
 def test_empty_jsonl_file_loads_no_rows(tmp_path: Path) -> None:
     (tmp_path / "nps_responses.jsonl").write_text("")
-    discovery = load_raw.discover(tmp_path)
-    plans, errors = load_raw.plan_all(discovery, tmp_path)
-    assert errors == []
     db = tmp_path / "x.duckdb"
 
-    counts = load_raw.load_all(db, plans)
+    result = load_in_process(tmp_path, db)
 
-    assert counts["nps_responses"] == 0
-    assert columns_of(db, "nps_responses") == column_names("nps_responses")
+    assert result.tables["nps_responses"].rows_written == 0
+    assert columns_of(db, "nps_responses") == [*column_names("nps_responses"), BATCH_COLUMN]
+    assert result.notes == [
+        "note: nps_responses: nps_responses.jsonl holds no data rows: 0 rows loaded from it"
+    ]
 
 
 def test_jsonl_non_object_record_refused(tmp_path: Path) -> None:

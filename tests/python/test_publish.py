@@ -289,7 +289,8 @@ def test_a_load_without_privacy_requests_brings_nobody_back(world: World, tmp_pa
     assert_published(copy.publish("--as-of", T2))
     assert_privacy_kept(copy.serving, deleted, opted_out)
 
-    # a load of every table but privacy_requests, through the loader as a user would run it
+    # a load of every table but privacy_requests, through the loader as a user would run it;
+    # --replace-all, since an appending load would leave privacy_requests as it was
     exports = tmp_path / "exports"
     exports.mkdir()
     connection = duckdb.connect(str(copy.build), read_only=True)
@@ -302,7 +303,7 @@ def test_a_load_without_privacy_requests_brings_nobody_back(world: World, tmp_pa
         )
     connection.close()
     subprocess.run(
-        [sys.executable, "scripts/load_raw.py", str(exports)],
+        [sys.executable, "scripts/load_raw.py", "--replace-all", str(exports)],
         cwd=REPO_ROOT, env=copy.env(), check=True, capture_output=True,
     )
     refused = copy.publish("--as-of", T2)
