@@ -13,9 +13,14 @@
 
 {#- An ISO-8601 text or a timestamp, with or without a UTC offset, as a UTC timestamp without
     time zone; null when it does not parse. Text without an offset is taken as UTC (the
-    session time zone of the profile is UTC). -#}
+    session time zone of the profile is UTC). An ISO-8601 time starts with its year's digit:
+    anything else is null, so the words both engines' casts accept for special instants
+    (`epoch` = 1970-01-01, `infinity`, `-infinity`, `now`, `today`) are unparseable, not times. -#}
 {% macro parse_timestamp_utc(expression) -%}
-    {{ return(adapter.dispatch('parse_timestamp_utc', 'audiences')(expression)) }}
+    case
+        when substr(trim(cast({{ expression }} as {{ dbt.type_string() }})), 1, 1) between '0' and '9'
+            then {{ adapter.dispatch('parse_timestamp_utc', 'audiences')(expression) }}
+    end
 {%- endmacro %}
 
 {% macro default__parse_timestamp_utc(expression) -%}

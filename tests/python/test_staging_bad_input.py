@@ -77,6 +77,10 @@ EVENTS: list[tuple[dict[str, Any], str | None]] = [
     (event("products_object", "Order Completed",
            {"order_id": "o8", "revenue": 10, "products": {"product_id": "p1"}}),
      "malformed_json"),
+    # words a cast reads as special instants (1970-01-01, +-infinity) are not times
+    *[({**event(f"special_time_{index}", "Product Viewed", {"product_id": "p1"}),
+        "occurred_at": word}, "unparseable_timestamp")
+      for index, word in enumerate(("epoch", "infinity", "-infinity", " Epoch "))],
 ]
 
 TABLE_ROWS: dict[str, list[tuple[dict[str, Any], str | None]]] = {
