@@ -1,14 +1,22 @@
-{#- The closing CTEs of every base model: among the usable rows of each key (no quarantine
-    reason), the first by `order_by` is kept and the others are flagged `is_duplicate`;
-    quarantined rows are never duplicates and never win. Renders `ranked` and `final`. -#}
+{#- Redeliveries: among the usable rows of each key (no quarantine reason), the first by
+    `order_by` is kept and the others are flagged `is_duplicate`; quarantined rows are never
+    duplicates and never win. -#}
+
+{#- A row's place among the deliveries of its key (1 = the one kept). -#}
+{% macro delivery_number(partition_by, order_by) -%}
+    row_number() over (
+        partition by {{ partition_by }}, quarantine_reason is null
+        order by {{ order_by }}
+    )
+{%- endmacro %}
+
+{#- The closing CTEs of a base model, `ranked` and `final`: `delivery_number` and `is_duplicate`
+    for every row of `from_cte`, by a window over all of them. -#}
 {% macro flag_duplicates(from_cte, partition_by, order_by) %}
 ranked as (
     select
         *,
-        row_number() over (
-            partition by {{ partition_by }}, quarantine_reason is null
-            order by {{ order_by }}
-        ) as delivery_number
+        {{ delivery_number(partition_by, order_by) }} as delivery_number
     from {{ from_cte }}
 ),
 
@@ -17,5 +25,50 @@ final as (
         *,
         quarantine_reason is null and delivery_number > 1 as is_duplicate
     from ranked
+)
+{% endmacro %}
+
+{#- number_raw_rows and flag_duplicates in one, for a large raw table whose rows carry
+    `raw_row_hash` (macro raw_row_hash) and a boolean column `has_repeated_key`: true when the
+    row's key occurs more than once in the raw table or is null, where the key (`partition_by`)
+    is shared by identical raw rows. A row whose key occurs once is the only copy of itself
+    and the only delivery of its key ('<hash>-1', delivery 1, not a duplicate), so the windows
+    run over the rows of repeated keys alone, a few percent, instead of sorting the table.
+    Renders `single_deliveries`, `repeated_deliveries`, `ranked_deliveries` and `deliveries`
+    (every row of `from_cte` with raw_row_id, delivery_number and is_duplicate). `from_cte` is
+    read twice: declare it, and the CTEs it reads, inline_cte(). (Two different raw rows whose
+    texts hash alike, possible only through a '|' or '<null>' inside a value, would share an id
+    here unless their key repeats; the unique test on raw_row_id would say so.) -#}
+{% macro number_and_flag_deliveries(from_cte, has_repeated_key, partition_by, order_by) %}
+single_deliveries as (
+    select
+        *,
+        {{ raw_row_id('raw_row_hash', '1') }} as raw_row_id,
+        1 as delivery_number,
+        false as is_duplicate
+    from {{ from_cte }}
+    where not {{ has_repeated_key }}
+),
+
+repeated_deliveries as (
+    select
+        *,
+        {{ raw_row_id('raw_row_hash', 'row_number() over (partition by raw_row_hash order by raw_row_hash)') }} as raw_row_id,
+        {{ delivery_number(partition_by, order_by) }} as delivery_number
+    from {{ from_cte }}
+    where {{ has_repeated_key }}
+),
+
+ranked_deliveries as (
+    select
+        *,
+        quarantine_reason is null and delivery_number > 1 as is_duplicate
+    from repeated_deliveries
+),
+
+deliveries as (
+    select * from single_deliveries
+    union all
+    select * from ranked_deliveries
 )
 {% endmacro %}

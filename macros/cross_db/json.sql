@@ -1,16 +1,25 @@
 {#- JSON handling differs per engine; models call these and never an engine's JSON functions. -#}
 
 {#- Text value of a top-level key of a JSON object held as text (numbers and booleans come back
-    as their text, so `"19.90"` and `19.9` both cast to a number). Null for a missing key. -#}
-{% macro json_extract_scalar(json_text, key) -%}
-    {{ return(adapter.dispatch('json_extract_scalar', 'audiences')(json_text, key)) }}
+    as their text, so `"19.90"` and `19.9` both cast to a number). Null for a missing key.
+    `keys`, when given, lists every key one select extracts from the same text (`key` among
+    them): DuckDB then parses the text once for all of them instead of once per key (the
+    common list of values is computed once per row), the same values. -#}
+{% macro json_extract_scalar(json_text, key, keys=none) -%}
+    {{ return(adapter.dispatch('json_extract_scalar', 'audiences')(json_text, key, keys)) }}
 {%- endmacro %}
 
-{% macro default__json_extract_scalar(json_text, key) -%}
-    json_extract_string({{ json_text }}, '$.{{ key }}')
+{% macro default__json_extract_scalar(json_text, key, keys=none) -%}
+    {%- if keys -%}
+        {%- set paths = [] -%}
+        {%- for each_key in keys -%}{%- do paths.append("'$." ~ each_key ~ "'") -%}{%- endfor -%}
+        list_extract(json_extract_string({{ json_text }}, [{{ paths | join(', ') }}]), {{ keys.index(key) + 1 }})
+    {%- else -%}
+        json_extract_string({{ json_text }}, '$.{{ key }}')
+    {%- endif -%}
 {%- endmacro %}
 
-{% macro spark__json_extract_scalar(json_text, key) -%}
+{% macro spark__json_extract_scalar(json_text, key, keys=none) -%}
     get_json_object({{ json_text }}, '$.{{ key }}')
 {%- endmacro %}
 

@@ -1,5 +1,13 @@
 {{ config(materialized='table') }}
 
+{#- The keys read from each payload: listed once, so that each payload is parsed once per row
+    (macro json_extract_scalar). -#}
+{%- set property_keys = [
+    'product_id', 'category', 'brand', 'order_id', 'currency', 'coupon', 'promotion_id',
+    'page_path', 'feature', 'share_via',
+] -%}
+{%- set context_keys = ['device_type', 'os', 'locale', 'country', 'utm_source', 'utm_medium', 'utm_campaign'] -%}
+
 with
 
 base_events as (
@@ -24,32 +32,32 @@ final as (
         raw_event_name,
 
         -- commerce properties
-        {{ json_extract_scalar('properties', 'product_id') }} as product_id,
-        lower(trim({{ json_extract_scalar('properties', 'category') }})) as category,
-        {{ json_extract_scalar('properties', 'brand') }} as brand,
+        {{ json_extract_scalar('properties', 'product_id', property_keys) }} as product_id,
+        lower(trim({{ json_extract_scalar('properties', 'category', property_keys) }})) as category,
+        {{ json_extract_scalar('properties', 'brand', property_keys) }} as brand,
         price,
         quantity,
-        {{ json_extract_scalar('properties', 'order_id') }} as order_id,
+        {{ json_extract_scalar('properties', 'order_id', property_keys) }} as order_id,
         revenue,
-        upper({{ json_extract_scalar('properties', 'currency') }}) as currency,
-        {{ clean_text(json_extract_scalar('properties', 'coupon')) }} as coupon,
-        {{ json_extract_scalar('properties', 'promotion_id') }} as promotion_id,
+        upper({{ json_extract_scalar('properties', 'currency', property_keys) }}) as currency,
+        {{ clean_text(json_extract_scalar('properties', 'coupon', property_keys)) }} as coupon,
+        {{ json_extract_scalar('properties', 'promotion_id', property_keys) }} as promotion_id,
         products,
 
         -- product and engagement properties
-        {{ json_extract_scalar('properties', 'page_path') }} as page_path,
-        {{ json_extract_scalar('properties', 'feature') }} as feature,
-        {{ json_extract_scalar('properties', 'share_via') }} as share_via,
+        {{ json_extract_scalar('properties', 'page_path', property_keys) }} as page_path,
+        {{ json_extract_scalar('properties', 'feature', property_keys) }} as feature,
+        {{ json_extract_scalar('properties', 'share_via', property_keys) }} as share_via,
         rating,
 
         -- context
-        lower({{ json_extract_scalar('context', 'device_type') }}) as device_type,
-        {{ json_extract_scalar('context', 'os') }} as os,
-        {{ json_extract_scalar('context', 'locale') }} as locale,
-        upper({{ json_extract_scalar('context', 'country') }}) as country,
-        {{ json_extract_scalar('context', 'utm_source') }} as utm_source,
-        {{ json_extract_scalar('context', 'utm_medium') }} as utm_medium,
-        {{ json_extract_scalar('context', 'utm_campaign') }} as utm_campaign,
+        lower({{ json_extract_scalar('context', 'device_type', context_keys) }}) as device_type,
+        {{ json_extract_scalar('context', 'os', context_keys) }} as os,
+        {{ json_extract_scalar('context', 'locale', context_keys) }} as locale,
+        upper({{ json_extract_scalar('context', 'country', context_keys) }}) as country,
+        {{ json_extract_scalar('context', 'utm_source', context_keys) }} as utm_source,
+        {{ json_extract_scalar('context', 'utm_medium', context_keys) }} as utm_medium,
+        {{ json_extract_scalar('context', 'utm_campaign', context_keys) }} as utm_campaign,
 
         -- timestamps (UTC)
         occurred_at,

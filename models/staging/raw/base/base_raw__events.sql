@@ -3,95 +3,115 @@
 {#- Every raw event row, typed, with the reason it cannot be used (null when it can) and
     whether it is a redelivery of an event already received. stg_raw__events keeps the usable
     first deliveries; stg_raw__quarantined_rows and stg_raw__removed_duplicates account for
-    the rest, so that no row is lost silently. -#}
+    the rest, so that no row is lost silently.
+
+    The largest model, written as one streaming pass over raw.events: each row is read, hashed
+    and parsed once, and nothing is stored or sorted whole.
+    - The payloads travel through the CTEs once, as received (raw_properties, raw_context);
+      their JSON text is derived where it is read (properties_text, properties below).
+    - Only the rows of an event id that occurs more than once (about 1% here) go through the
+      windows that number identical copies and rank redeliveries; every other row is the only
+      copy of itself and the first delivery of its id (macro number_and_flag_deliveries).
+    - The CTEs read by more than one later CTE are inline_cte(): DuckDB would otherwise store
+      a copy of all their rows. -#}
+
+{#- A payload's JSON text: trimmed, '{}' when missing; null when it is not a JSON object. -#}
+{%- set properties_text = "coalesce(" ~ clean_text('raw_properties') ~ ", '{}')" -%}
+{%- set context_text = "coalesce(" ~ clean_text('raw_context') ~ ", '{}')" -%}
+{%- set properties = "case when has_valid_properties then " ~ properties_text ~ " end" -%}
+{%- set context = "case when has_valid_context then " ~ context_text ~ " end" -%}
+{%- set property_keys = ['order_id', 'revenue', 'price', 'quantity', 'rating'] -%}
 
 with
 
-source as (
+source as {{ inline_cte() }} (
     select * from {{ source('raw', 'events') }}
 ),
-
-{{ number_raw_rows('source', [
-    'event_id',
-    'event_name',
-    'anonymous_id',
-    'user_id',
-    'account_id',
-    'occurred_at',
-    'received_at',
-    'properties',
-    'context',
-]) }},
 
 event_name_aliases as (
     select * from {{ ref('event_name_aliases') }}
 ),
 
-typed as (
+-- the event ids received more than once: only their rows can be copies or redeliveries
+repeated_event_ids as (
+    select {{ clean_text('event_id') }} as event_id
+    from source
+    group by {{ clean_text('event_id') }}
+    having count(*) > 1
+),
+
+typed as {{ inline_cte() }} (
     select
-        raw_row_id,
+        -- the raw row, named by a hash of all its columns (raw_row_id)
+        {{ raw_row_hash([
+            'source.event_id',
+            'source.event_name',
+            'source.anonymous_id',
+            'source.user_id',
+            'source.account_id',
+            'source.occurred_at',
+            'source.received_at',
+            'source.properties',
+            'source.context',
+        ]) }} as raw_row_hash,
+        -- joined here, before any parsing, so that each reader's filter on it reaches the raw
+        -- rows first; a missing event id counts as repeated (such rows are numbered too)
+        {{ clean_text('source.event_id') }} is null
+        or repeated_event_ids.event_id is not null as has_repeated_event_id,
 
         -- ids
-        {{ clean_text('event_id') }} as event_id,
-        {{ clean_text('anonymous_id') }} as anonymous_id,
-        {{ clean_text('user_id') }} as user_id,
-        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('source.event_id') }} as event_id,
+        {{ clean_text('source.anonymous_id') }} as anonymous_id,
+        {{ clean_text('source.user_id') }} as user_id,
+        {{ clean_text('source.account_id') }} as account_id,
 
         -- event name
-        cast(event_name as {{ dbt.type_string() }}) as raw_event_name,
-        {{ event_name_key('event_name') }} as event_name_key,
+        cast(source.event_name as {{ dbt.type_string() }}) as raw_event_name,
+        {{ event_name_key('source.event_name') }} as event_name_key,
 
         -- timestamps
-        cast(occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
-        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
-        {{ parse_timestamp_utc('received_at') }} as received_at,
+        cast(source.occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
+        {{ parse_timestamp_utc('source.occurred_at') }} as occurred_at,
+        {{ parse_timestamp_utc('source.received_at') }} as received_at,
 
-        -- payloads: a missing payload is an empty one, a broken one is kept for the record
-        cast(properties as {{ dbt.type_string() }}) as raw_properties,
-        cast(context as {{ dbt.type_string() }}) as raw_context,
-        coalesce({{ clean_text('properties') }}, '{}') as properties_text,
-        coalesce({{ clean_text('context') }}, '{}') as context_text
-    from numbered_rows
+        -- payloads, as received: the one copy the CTEs carry
+        cast(source.properties as {{ dbt.type_string() }}) as raw_properties,
+        cast(source.context as {{ dbt.type_string() }}) as raw_context
+    from source
+    left join repeated_event_ids
+        on {{ clean_text('source.event_id') }} = repeated_event_ids.event_id
 ),
 
-validated_json as (
+named as {{ inline_cte() }} (
     select
-        *,
-        {{ is_json_object('properties_text') }} as has_valid_properties,
-        {{ is_json_object('context_text') }} as has_valid_context
-    from typed
-),
-
-named as (
-    select
-        validated_json.*,
+        typed.*,
         event_name_aliases.canonical_event_name as event_name
-    from validated_json
+    from typed
     left join event_name_aliases
-        on validated_json.event_name_key = event_name_aliases.event_name_key
+        on typed.event_name_key = event_name_aliases.event_name_key
 ),
 
-parseable_json as (
+validated_json as {{ inline_cte() }} (
     select
         *,
-        case when has_valid_properties then properties_text end as properties,
-        case when has_valid_context then context_text end as context
+        {{ is_json_object(properties_text) }} as has_valid_properties,
+        {{ is_json_object(context_text) }} as has_valid_context
     from named
 ),
 
-extracted as (
+extracted as {{ inline_cte() }} (
     select
         *,
-        {{ json_extract_scalar('properties', 'order_id') }} as raw_order_id,
-        {{ json_extract_scalar('properties', 'revenue') }} as raw_revenue,
-        {{ json_extract_scalar('properties', 'price') }} as raw_price,
-        {{ json_extract_scalar('properties', 'quantity') }} as raw_quantity,
-        {{ json_extract_scalar('properties', 'rating') }} as raw_rating,
-        {{ json_extract_array('properties', 'products') }} as products
-    from parseable_json
+        {{ json_extract_scalar(properties, 'order_id', property_keys) }} as raw_order_id,
+        {{ json_extract_scalar(properties, 'revenue', property_keys) }} as raw_revenue,
+        {{ json_extract_scalar(properties, 'price', property_keys) }} as raw_price,
+        {{ json_extract_scalar(properties, 'quantity', property_keys) }} as raw_quantity,
+        {{ json_extract_scalar(properties, 'rating', property_keys) }} as raw_rating,
+        {{ json_extract_array(properties, 'products') }} as products
+    from validated_json
 ),
 
-parsed_numbers as (
+parsed_numbers as {{ inline_cte() }} (
     select
         *,
         {{ parse_number('raw_revenue') }} as revenue,
@@ -101,11 +121,11 @@ parsed_numbers as (
     from extracted
 ),
 
--- the products array of each distinct order payload, one row per line, checked once per text
+-- the products of each distinct order payload, one row per line (arrays only), checked once per text
 order_products as (
     select distinct products
     from parsed_numbers
-    where event_name = 'Order Completed' and {{ is_json_array('products') }}
+    where event_name = 'Order Completed'
 ),
 
 order_lines as (
@@ -113,7 +133,10 @@ order_lines as (
         order_products.products,
         cast(order_line.product_json as {{ dbt.type_string() }}) as product_json
     from order_products
-    {{ join_json_array_elements('order_products.products', 'order_line', 'product_json', 'line_number') }}
+    {{ join_json_array_elements(
+        'case when ' ~ is_json_array('order_products.products') ~ ' then order_products.products end',
+        'order_line', 'product_json', 'line_number'
+    ) }}
 ),
 
 order_line_values as (
@@ -149,7 +172,7 @@ order_problems as (
     group by products
 ),
 
-with_order_problems as (
+with_order_problems as {{ inline_cte() }} (
     select
         parsed_numbers.*,
         coalesce(order_problems.has_malformed_line, 0) = 1 as has_malformed_line,
@@ -161,7 +184,7 @@ with_order_problems as (
         on parsed_numbers.products = order_problems.products
 ),
 
-classified as (
+classified as {{ inline_cte() }} (
     select
         *,
         event_id as record_id,
@@ -197,7 +220,7 @@ classified as (
     from with_order_problems
 ),
 
-explained as (
+explained as {{ inline_cte() }} (
     select
         *,
         case quarantine_reason
@@ -232,6 +255,45 @@ explained as (
     from classified
 ),
 
-{{ flag_duplicates('explained', 'event_id', 'received_at, raw_occurred_at, raw_properties') }}
+{{ number_and_flag_deliveries(
+    'explained', 'has_repeated_event_id', 'event_id', 'received_at, raw_occurred_at, raw_properties'
+) }},
+
+final as (
+    select
+        raw_row_id,
+
+        -- ids
+        event_id,
+        anonymous_id,
+        user_id,
+        account_id,
+
+        -- event name
+        raw_event_name,
+        event_name,
+
+        -- timestamps (UTC)
+        occurred_at,
+        received_at,
+
+        -- payloads: JSON objects ('{}' when missing), null when malformed
+        {{ properties }} as properties,
+        {{ context }} as context,
+
+        -- commerce
+        products,
+        revenue,
+        price,
+        quantity,
+        rating,
+
+        -- quarantine and redelivery
+        record_id,
+        quarantine_reason,
+        quarantine_detail,
+        is_duplicate
+    from deliveries
+)
 
 select * from final
