@@ -121,6 +121,7 @@ def run_phase(name: str, command: list[str], env: dict[str, str]) -> Phase:
     )
     tail: list[str] = []
     progress = ""
+    nodes_done = 0
     last_report = started
     with TreeMemory(process.pid) as memory:
         assert process.stdout is not None
@@ -128,7 +129,9 @@ def run_phase(name: str, command: list[str], env: dict[str, str]) -> Phase:
             tail = [*tail[-200:], line]
             match = DBT_NODE.search(line)
             if match:
-                progress = f", {match.group(1)}/{match.group(2)} nodes"
+                # threads finish out of order: the highest node number seen is the progress
+                nodes_done = max(nodes_done, int(match.group(1)))
+                progress = f", {nodes_done}/{match.group(2)} nodes"
             now = time.perf_counter()
             if now - last_report >= PROGRESS_EVERY_SECONDS:
                 last_report = now

@@ -56,6 +56,7 @@ MARTS = [
     "rpt_audience_overlaps", "rpt_audience_sizes", "rpt_lifecycle_weekly_flows",
     # both copies continue the same published history, so their feeds and reports agree too
     "fct_audience_membership_changes", "rpt_audience_size_history", "rpt_audience_lift",
+    "list_ad_audience_identifiers", "list_crm_account_audiences", "list_email_audience_members",
 ]
 
 
