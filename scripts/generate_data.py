@@ -29,11 +29,15 @@ generator wrote before the campaign existed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
+import queue
 import sys
+import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -41,6 +45,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -2315,11 +2320,41 @@ def strings(values: Sequence[str] | np.ndarray) -> pa.Array:
                     type=pa.string())
 
 
+def dense_codes(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's number among the distinct values (by hashing), and how many there are."""
+    encoded = pc.dictionary_encode(pa.array(values))
+    return encoded.indices.to_numpy().astype(np.int64), len(encoded.dictionary)
+
+
+def distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For integer columns of one length: one row of each distinct combination of their
+    values, and each row's combination (an index into the former)."""
+    n = columns[0].size
+    key = np.zeros(n, dtype=np.int64)
+    span = 1  # key < span
+    for column in columns:
+        values = np.asarray(column, dtype=np.int64)
+        low, high = int(values.min()), int(values.max())
+        if high - low >= n:  # sparse (amounts): number the values densely
+            values, card = dense_codes(values)
+        else:
+            values, card = values - low, high - low + 1
+        if span * card >= 2**62:
+            key, span = dense_codes(key)
+        key = key * card + values
+        span *= card
+    combination, count = dense_codes(key)
+    sample = np.empty(count, dtype=np.int64)
+    sample[combination] = np.arange(n)
+    return sample, combination
+
+
 def uuid_sql(text_expr: str) -> str:
+    """The md5 of a text (never null) as 8-4-4-4-12 hex digits."""
     h = f"md5({text_expr})"
     return (
-        f"substr({h}, 1, 8) || '-' || substr({h}, 9, 4) || '-' || substr({h}, 13, 4) || '-' "
-        f"|| substr({h}, 17, 4) || '-' || substr({h}, 21, 12)"
+        f"concat(substr({h}, 1, 8), '-', substr({h}, 9, 4), '-', substr({h}, 13, 4), '-', "
+        f"substr({h}, 17, 4), '-', substr({h}, 21, 12))"
     )
 
 
@@ -2376,8 +2411,10 @@ def product_line_sql(sign: str) -> str:
     )
 
 
-EVENTS_STAGE_SQL = f"""
-create or replace temp table chunk_events as
+# The events' SQL. PROPERTIES_SQL and CONTEXT_SQL are evaluated once per distinct combination
+# of their inputs (a chunk has ~4% distinct properties and ~0.1% distinct contexts), on one
+# representative row each (`u` numbers them); every row then takes its text from a dictionary.
+EVENTS_JOINED_SQL = f"""
 with items_agg as (
     select
         order_key,
@@ -2398,15 +2435,29 @@ joined as (
         case when e.ncode = {ORDER_COMPLETED} then
             case when e.flaw = {F_NEGATIVE_REVENUE} then i.products_neg else i.products_pos end
         end as products
-    from chunk_ev as e
+    from {{source}} as e
     left join items_agg as i on e.order_key = i.order_key
-),
-built as (
-    select *, {PROPERTIES_SQL} as props_full, {CONTEXT_SQL} as context_json
-    from joined
 )
+"""
+
+EVENTS_PROPERTIES_SQL = f"""
+{EVENTS_JOINED_SQL.replace("{source}", "chunk_props")}
+select {PROPERTIES_SQL} as props_full
+from joined
+order by u
+"""
+
+EVENTS_CONTEXT_SQL = f"""
+select {CONTEXT_SQL} as context_json
+from chunk_context
+order by u
+"""
+
+# chunk_rows holds every row written, redelivered copies included, already in the order
+# (received_at, seq, copy_no): no sort here, and DuckDB keeps the insertion order.
+EVENTS_INSERT_SQL = f"""
+insert into {RAW_SCHEMA}.events ({", ".join(column_names("events"))})
 select
-    seq,
     {uuid_sql("'{seed}:e:' || seq")} as event_id,
     written_name as event_name,
     anonymous_id,
@@ -2419,7 +2470,17 @@ select
             then left(props_full, greatest(1, cast(floor(length(props_full) * frac) as integer)))
         else props_full
     end as properties,
-    context_json as context,
+    context_json as context
+from chunk_rows
+"""
+
+# the ledger of the flawed events (chunk_flawed: the flawed rows, by seq)
+EVENTS_LEDGER_SQL = f"""
+insert into {FLAW_LEDGER_SCHEMA}.{FLAW_LEDGER_TABLE}
+{EVENTS_JOINED_SQL.replace("{source}", "chunk_flawed")}
+select
+    'events',
+    {uuid_sql("'{seed}:e:' || seq")} as event_id,
     flaw_type,
     case flaw
         when {F_REDELIVERED} then cast(copies + 1 as varchar)
@@ -2431,20 +2492,9 @@ select
         when {F_UNKNOWN_EVENT} then written_name
         when {F_NEGATIVE_REVENUE} then cast(rev_cents / 100 as varchar)
     end as detail
-from built
-"""
-
-EVENTS_INSERT_SQL = f"""
-insert into {RAW_SCHEMA}.events
-select {", ".join(column_names("events"))}
-from (
-    select *, 0 as copy_no from chunk_events
-    union all
-    select events.* replace (make_timestamp(copies.recv_us) as received_at), copies.copy_no
-    from chunk_events as events
-    inner join chunk_copies as copies using (seq)
-)
-order by received_at, seq, copy_no
+from joined
+where flaw_type is not null
+order by seq
 """
 
 LEDGER_INSERT_SQL = f"""
@@ -2455,23 +2505,18 @@ where flaw_type is not null
 order by seq
 """
 
+# chunk_email is already in the order (received_at, seq, copy_no)
 EMAIL_INSERT_SQL = f"""
-insert into {RAW_SCHEMA}.email_events
-select {", ".join(column_names("email_events"))}
-from (
-    select
-        seq,
-        {uuid_sql("'{seed}:m:' || seq")} as email_event_id,
-        user_id,
-        email,
-        campaign_id,
-        event_type,
-        strftime(make_timestamp(occ * 1000000), '%Y-%m-%dT%H:%M:%SZ') as occurred_at,
-        make_timestamp(recv_us) as received_at,
-        copy_no
-    from chunk_email
-)
-order by received_at, seq, copy_no
+insert into {RAW_SCHEMA}.email_events ({", ".join(column_names("email_events"))})
+select
+    {uuid_sql("'{seed}:m:' || seq")} as email_event_id,
+    user_id,
+    email,
+    campaign_id,
+    event_type,
+    strftime(make_timestamp(occ * 1000000), '%Y-%m-%dT%H:%M:%SZ') as occurred_at,
+    make_timestamp(recv_us) as received_at
+from chunk_email
 """
 
 IDENTIFY_TRAITS_SQL = json_object_sql(
@@ -2502,11 +2547,23 @@ ARROW_TYPES = {
 }
 
 
+Statement = tuple[str, dict[str, pa.Table]]  # SQL and the Arrow tables it reads, by name
+
+
+@dataclass
+class PreparedChunk:
+    events_statements: list[Statement]  # the insert into raw.events
+    other_statements: list[Statement]  # every other table's inserts
+    events: int  # event rows, redelivered copies included
+    emails: int  # email event rows, copies included
+
+
 class Writer:
     """Writes generated chunks into DuckDB, turning code arrays into the raw tables' text."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, cfg: Config, cat: Catalog) -> None:
         self.con = con
+        self.scratch = duckdb.connect(config={"threads": 1})
         self.cfg = cfg
         self.cat = cat
         self.product_ids = strings(cat.product_ids)
@@ -2536,19 +2593,33 @@ class Writer:
             "email_types": strings(EMAIL_EVENT_TYPES),
             "email_flaws": strings(EMAIL_FLAW_TYPES),
         }
-        self.stage_sql = EVENTS_STAGE_SQL.replace("{seed}", str(cfg.seed))
+        self.events_sql = EVENTS_INSERT_SQL.replace("{seed}", str(cfg.seed))
+        self.ledger_sql = EVENTS_LEDGER_SQL.replace("{seed}", str(cfg.seed))
+        self.properties_sql = EVENTS_PROPERTIES_SQL.replace("{seed}", str(cfg.seed))
         self.email_sql = EMAIL_INSERT_SQL.replace("{seed}", str(cfg.seed))
 
-    def write(self, out: ChunkOutput, flaw_rng: np.random.Generator) -> tuple[int, int]:
-        """Write one chunk; returns (event rows, email rows) written, copies included."""
-        events = self.write_events(out, flaw_rng)
-        emails = self.write_emails(out, flaw_rng)
-        self.write_identifies(out.identifies)
+    def prepare(self, out: ChunkOutput, flaw_rng: np.random.Generator) -> PreparedChunk:
+        """Everything but the inserts: the flaws, the Arrow tables and the statements."""
+        chunk = PreparedChunk([], [], 0, 0)
+        chunk.events = self.prepare_events(out, flaw_rng, chunk)
+        chunk.emails = self.prepare_emails(out, flaw_rng, chunk.other_statements)
+        self.prepare_identifies(out.identifies, chunk.other_statements)
         for table, columns in out.tables.items():
-            self.write_table(table, columns)
-        return events, emails
+            self.prepare_table(table, columns, chunk.other_statements)
+        return chunk
 
-    def write_events(self, out: ChunkOutput, rng: np.random.Generator) -> int:
+    @staticmethod
+    def execute(statements: list[Statement], con: duckdb.DuckDBPyConnection) -> None:
+        """Run statements in order on a connection."""
+        for sql, views in statements:
+            for name, view in views.items():
+                con.register(name, view)
+            con.execute(sql)
+            for name in views:
+                con.unregister(name)
+
+    def prepare_events(self, out: ChunkOutput, rng: np.random.Generator,
+                       chunk: PreparedChunk) -> int:
         ev = out.events
         n = ev["occ"].size
         if n == 0:
@@ -2562,53 +2633,52 @@ class Writer:
         price = np.where(priced, self.cat.price_cents[safe_product], NULL_INT)
         currency = np.where(priced | np.isin(name, REVENUE_EVENTS) & (ev["order"] >= 0)
                             | (ev["refund"] != NULL_INT), 0, -1)
+        brand = np.where(priced, self.cat.brand[safe_product], -1)
+        product_code = np.where(has_product, product, -1)
         v = self.vocab
         seq = out.key_base + np.arange(n, dtype=np.int64)
         copies = np.bincount(fl.copy_rows, minlength=n)
         utm = ev["utm"]
-        occ_local = fl.occ_written + SUFFIX_MINUTES[fl.suffix] * MINUTE
-        table = pa.table({
-            "seq": seq,
-            "ncode": ev["name"].astype(np.int16),
-            "canonical_name": dict_array(name, v["names"]),
-            "written_name": dict_array(fl.written_name, v["written"]),
-            "anonymous_id": dict_array(ev["anon"], strings(out.anon_dict)),
-            "user_id": dict_array(ev["user"], strings(out.user_dict)),
-            "account_id": dict_array(ev["account"], strings(out.account_dict)),
-            "occ": ev["occ"],
-            "occ_written": fl.occ_written,
-            "occ_local": occ_local,
-            "suffix": dict_array(fl.suffix, v["suffixes"]),
-            "recv_us": fl.recv_us,
-            "product_id": dict_array(np.where(has_product, product, -1), self.product_ids),
-            "category": dict_array(category, v["categories"]),
-            "brand": dict_array(np.where(priced, self.cat.brand[safe_product], -1), v["brands"]),
-            "price_cents": nullable(price),
-            "quantity": nullable(ev["quantity"], -1),
-            "order_key": nullable(ev["order"], -1),
-            "refund": nullable(ev["refund"]),
-            "currency": dict_array(currency, v["currencies"]),
-            "coupon": dict_array(ev["coupon"], v["coupons"]),
-            "promotion_id": dict_array(ev["promotion"], v["promotions"]),
-            "page_path": dict_array(ev["page"], v["pages"]),
-            "query": dict_array(ev["query"], v["queries"]),
-            "share_via": dict_array(ev["share"], v["share"]),
-            "rating": nullable(ev["rating"], -1),
-            "feature": dict_array(ev["feature"], v["features"]),
-            "plan": dict_array(ev["plan"], v["plans"]),
-            "device_type": dict_array(ev["device"], v["devices"]),
-            "os": dict_array(ev["os"], v["os"]),
-            "locale": dict_array(ev["location"], v["locales"]),
-            "country": dict_array(ev["location"], v["countries"]),
-            "utm_source": dict_array(utm, v["utm_source"]),
-            "utm_medium": dict_array(utm, v["utm_medium"]),
-            "utm_campaign": dict_array(utm, v["utm_campaign"]),
-            "flaw": fl.flaw,
-            "flaw_type": dict_array(fl.flaw.astype(np.int32) - 1, v["flaws"]),
-            "nas": dict_array(fl.nas, v["nas"]),
-            "frac": fl.frac,
-            "copies": copies,
-        })
+
+        def event_table(index: np.ndarray) -> pa.Table:
+            """The inputs of the properties, context and ledger SQL for rows `index`."""
+            flaw = fl.flaw[index]
+            return pa.table({
+                "seq": seq[index],
+                "ncode": name[index].astype(np.int16),
+                "canonical_name": dict_array(name[index], v["names"]),
+                "written_name": dict_array(fl.written_name[index], v["written"]),
+                "occ": ev["occ"][index],
+                "occ_written": fl.occ_written[index],
+                "product_id": dict_array(product_code[index], self.product_ids),
+                "category": dict_array(category[index], v["categories"]),
+                "brand": dict_array(brand[index], v["brands"]),
+                "price_cents": nullable(price[index]),
+                "quantity": nullable(ev["quantity"][index], -1),
+                "order_key": nullable(ev["order"][index], -1),
+                "refund": nullable(ev["refund"][index]),
+                "currency": dict_array(currency[index], v["currencies"]),
+                "coupon": dict_array(ev["coupon"][index], v["coupons"]),
+                "promotion_id": dict_array(ev["promotion"][index], v["promotions"]),
+                "page_path": dict_array(ev["page"][index], v["pages"]),
+                "query": dict_array(ev["query"][index], v["queries"]),
+                "share_via": dict_array(ev["share"][index], v["share"]),
+                "rating": nullable(ev["rating"][index], -1),
+                "feature": dict_array(ev["feature"][index], v["features"]),
+                "plan": dict_array(ev["plan"][index], v["plans"]),
+                "device_type": dict_array(ev["device"][index], v["devices"]),
+                "os": dict_array(ev["os"][index], v["os"]),
+                "locale": dict_array(ev["location"][index], v["locales"]),
+                "country": dict_array(ev["location"][index], v["countries"]),
+                "utm_source": dict_array(utm[index], v["utm_source"]),
+                "utm_medium": dict_array(utm[index], v["utm_medium"]),
+                "utm_campaign": dict_array(utm[index], v["utm_campaign"]),
+                "flaw": flaw,
+                "flaw_type": dict_array(flaw.astype(np.int32) - 1, v["flaws"]),
+                "nas": dict_array(fl.nas[index], v["nas"]),
+                "copies": copies[index],
+            })
+
         items = out.items
         items_table = pa.table({
             "order_key": items["order"].astype(np.int64),
@@ -2618,24 +2688,63 @@ class Writer:
             "price_cents": self.cat.price_cents[items["product"]],
             "quantity": items["quantity"].astype(np.int64),
         })
-        copies_table = pa.table({
-            "seq": seq[fl.copy_rows],
-            "copy_no": np.arange(fl.copy_rows.size, dtype=np.int64) + 1,
-            "recv_us": fl.copy_recv_us,
+        # properties and context: made once per distinct combination of their inputs
+        props_sample, props_of_row = distinct_rows([
+            name, product_code, category, brand, price, ev["quantity"], ev["order"],
+            ev["refund"], currency, ev["coupon"], ev["promotion"], ev["page"], ev["query"],
+            ev["share"], ev["rating"], ev["feature"], ev["plan"], fl.nas,
+            fl.flaw == F_NEGATIVE_REVENUE,
+        ])
+        props = self.per_combination(self.properties_sql, "chunk_props",
+                                     event_table(props_sample), items_table)
+        context_sample, context_of_row = distinct_rows(
+            [ev["device"], ev["os"], ev["location"], utm])
+        context = self.per_combination(EVENTS_CONTEXT_SQL, "chunk_context",
+                                       event_table(context_sample))
+        # every row written (redelivered copies repeat their row) in the order
+        # (received_at, seq, copy_no)
+        rows = np.concatenate([np.arange(n), fl.copy_rows])
+        recv_us = np.concatenate([fl.recv_us, fl.copy_recv_us])
+        copy_no = np.concatenate([np.zeros(n, np.int64), np.arange(fl.copy_rows.size) + 1])
+        order = np.lexsort((copy_no, rows, recv_us))
+        rows, recv_us = rows[order], recv_us[order]
+        occ_local = fl.occ_written[rows] + SUFFIX_MINUTES[fl.suffix[rows]] * MINUTE
+        rows_table = pa.table({
+            "seq": seq[rows],
+            "written_name": dict_array(fl.written_name[rows], v["written"]),
+            "anonymous_id": dict_array(ev["anon"][rows], strings(out.anon_dict)),
+            "user_id": dict_array(ev["user"][rows], strings(out.user_dict)),
+            "account_id": dict_array(ev["account"][rows], strings(out.account_dict)),
+            "occ_local": occ_local,
+            "suffix": dict_array(fl.suffix[rows], v["suffixes"]),
+            "recv_us": recv_us,
+            "flaw": fl.flaw[rows],
+            "frac": fl.frac[rows],
+            "props_full": dict_array(props_of_row[rows], props),
+            "context_json": dict_array(context_of_row[rows], context),
         })
-        con = self.con
-        con.register("chunk_ev", table)
-        con.register("chunk_items", items_table)
-        con.register("chunk_copies", copies_table)
-        con.execute(self.stage_sql)
-        con.execute(EVENTS_INSERT_SQL)
-        con.execute(LEDGER_INSERT_SQL.format(table="events", id_column="event_id",
-                                             source="chunk_events"))
-        for view in ("chunk_ev", "chunk_items", "chunk_copies"):
-            con.unregister(view)
-        return n + fl.copy_rows.size
+        chunk.events_statements.append((self.events_sql, {"chunk_rows": rows_table}))
+        chunk.other_statements.append((self.ledger_sql, {
+            "chunk_flawed": event_table(np.flatnonzero(fl.flaw)),
+            "chunk_items": items_table,
+        }))
+        return rows.size
 
-    def write_emails(self, out: ChunkOutput, rng: np.random.Generator) -> int:
+    def per_combination(self, sql: str, view: str, sample: pa.Table,
+                        items: pa.Table | None = None) -> pa.Array:
+        """The text `sql` makes of `view`, the rows `sample` numbered `u`; `chunk_items` is
+        `items`. Runs in an in-memory database of its own, while the file is written."""
+        sample = sample.append_column("u", pa.array(np.arange(sample.num_rows)))
+        views = {view: sample} if items is None else {view: sample, "chunk_items": items}
+        for name, data in views.items():
+            self.scratch.register(name, data)
+        text = self.scratch.execute(sql).fetch_arrow_table().column(0).combine_chunks()
+        for name in views:
+            self.scratch.unregister(name)
+        return text
+
+    def prepare_emails(self, out: ChunkOutput, rng: np.random.Generator,
+                       statements: list[Statement]) -> int:
         em = out.emails
         n = em.occ.size
         if n == 0:
@@ -2656,9 +2765,12 @@ class Writer:
         detail[cased] = email[cased]
         email[cased] = [email_variant(rng, e) for e in email[cased]]
         seq = out.key_base + np.arange(n, dtype=np.int64)
+        # every row written, in the order (received_at, seq, copy_no)
         rows = np.concatenate([np.arange(n), copy_rows])
         recv_all = np.concatenate([recv, copy_recv])
         copy_no = np.concatenate([np.zeros(n, np.int64), np.arange(copy_rows.size) + 1])
+        order = np.lexsort((copy_no, rows, recv_all))
+        rows, recv_all = rows[order], recv_all[order]
         campaigns = strings(out.campaign_ids)
         table = pa.table({
             "seq": seq[rows],
@@ -2668,24 +2780,21 @@ class Writer:
             "event_type": dict_array(em.event_type[rows], self.vocab["email_types"]),
             "occ": em.occ[rows],
             "recv_us": recv_all,
-            "copy_no": copy_no,
         })
+        flawed = np.flatnonzero(flaw >= 0)
         ledger = pa.table({
-            "seq": seq,
-            "flaw_type": dict_array(flaw, self.vocab["email_flaws"]),
-            "detail": strings(detail),
+            "seq": seq[flawed],
+            "flaw_type": dict_array(flaw[flawed], self.vocab["email_flaws"]),
+            "detail": strings(detail[flawed]),
         })
-        self.con.register("chunk_email", table)
-        self.con.register("chunk_email_flaws", ledger)
-        self.con.execute(self.email_sql)
+        statements.append((self.email_sql, {"chunk_email": table}))
         ids = uuid_sql(f"'{self.cfg.seed}:m:' || seq")
-        self.con.execute(LEDGER_INSERT_SQL.format(
-            table="email_events", id_column=ids, source="chunk_email_flaws"))
-        self.con.unregister("chunk_email")
-        self.con.unregister("chunk_email_flaws")
+        statements.append((LEDGER_INSERT_SQL.format(
+            table="email_events", id_column=ids, source="chunk_email_flaws"),
+            {"chunk_email_flaws": ledger}))
         return rows.size
 
-    def write_identifies(self, ids: Identifies) -> None:
+    def prepare_identifies(self, ids: Identifies, statements: list[Statement]) -> None:
         n = ids.occ.size
         if n == 0:
             return
@@ -2700,11 +2809,10 @@ class Writer:
             "opt_in": nullable(ids.opt_in, -1),
         }
         columns.update({key: strings(values) for key, values in ids.traits.items()})
-        self.con.register("chunk_identifies", pa.table(columns))
-        self.con.execute(IDENTIFIES_INSERT_SQL)
-        self.con.unregister("chunk_identifies")
+        statements.append((IDENTIFIES_INSERT_SQL, {"chunk_identifies": pa.table(columns)}))
 
-    def write_table(self, table: str, columns: dict[str, np.ndarray]) -> None:
+    def prepare_table(self, table: str, columns: dict[str, np.ndarray],
+                      statements: list[Statement]) -> None:
         arrays = {}
         for name, sql_type in RAW_TABLES[table]:
             values = columns[name]
@@ -2722,9 +2830,8 @@ class Writer:
                 values = np.asarray(values, dtype=np.int64)
                 arrays[name] = pa.array(values, type=ARROW_TYPES[sql_type],
                                         mask=values == NULL_INT)
-        self.con.register("chunk_table", pa.table(arrays))
-        self.con.execute(f"insert into {RAW_SCHEMA}.{table} by name select * from chunk_table")
-        self.con.unregister("chunk_table")
+        statements.append((f"insert into {RAW_SCHEMA}.{table} by name select * from chunk_table",
+                           {"chunk_table": pa.table(arrays)}))
 
 
 # ----------------------------------------------------------------------------- main
@@ -2788,25 +2895,97 @@ def plan_chunks(cfg: Config) -> list[tuple[str, int, int, int]]:
     return chunks
 
 
+class OrderedCommits:
+    """Lets concurrent transactions commit one at a time in the order of their turns (0, 1,
+    ...), so that rows land in a table in that order whatever finishes first."""
+
+    def __init__(self) -> None:
+        self.next_turn = 0
+        self.failed_turn = sys.maxsize  # the first turn that failed
+        self.changed = threading.Condition()
+
+    def commit(self, con: duckdb.DuckDBPyConnection, turn: int) -> None:
+        with self.changed:
+            self.changed.wait_for(
+                lambda: self.next_turn == turn or self.failed_turn <= turn)
+            if self.failed_turn <= turn:
+                raise RuntimeError(f"chunk {self.failed_turn} failed to write")
+            con.execute("commit")
+            self.next_turn += 1
+            self.changed.notify_all()
+
+    def fail(self, turn: int) -> None:
+        """Turn `turn` will not commit, nor will any later turn."""
+        with self.changed:
+            self.failed_turn = min(self.failed_turn, turn)
+            self.changed.notify_all()
+
+
+EVENT_WRITERS = 2  # chunks whose insert into raw.events runs at once
+
+
 def generate(cfg: Config, con: duckdb.DuckDBPyConnection) -> int:
-    """Generate every chunk into the open database; returns the number of event rows."""
+    """Generate every chunk into the open database; returns the number of event rows.
+
+    While the next chunk is generated and prepared, threads run the inserts (DuckDB releases
+    the GIL while it works): up to EVENT_WRITERS chunks' inserts into raw.events, each in a
+    transaction of its own that commits in chunk order, and one chunk's other inserts. Every
+    table gets its chunks in order, so the data is the same as written one chunk at a time."""
     create_tables(con)
     cat = build_catalog(cfg)
     b2c_campaigns = build_campaigns(cfg, 7, B2C_CAMPAIGN_THEMES, "", 0)
     b2b_campaigns = build_campaigns(cfg, 14, B2B_CAMPAIGN_THEMES, "b2b_", 1)
     writer = Writer(con, cfg, cat)
+    cursors: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+    for _ in range(EVENT_WRITERS):
+        cursors.put(con.cursor())
+    other_con = con.cursor()
+    commits = OrderedCommits()
+
+    def insert_events(statements: list[Statement], turn: int) -> None:
+        cursor = cursors.get()
+        try:
+            cursor.execute("begin")
+            writer.execute(statements, cursor)
+            commits.commit(cursor, turn)
+        except BaseException:
+            commits.fail(turn)
+            with contextlib.suppress(duckdb.Error):
+                cursor.execute("rollback")
+            raise
+        finally:
+            cursors.put(cursor)
+
     events = 0
     progress = tqdm(plan_chunks(cfg), unit="chunk", desc="generating", file=sys.stderr)
-    for kind, chunk_no, first, size in progress:
-        if kind == "b2c":
-            out = b2c_chunk(cfg, cat, b2c_campaigns, chunk_no, first, size)
-            flaw_rng = rng_for(cfg, STREAM_FLAWS, chunk_no)
-        else:
-            out = b2b_chunk(cfg, b2b_campaigns, chunk_no, first, size)
-            flaw_rng = rng_for(cfg, STREAM_FLAWS, 1_000_000 + chunk_no)
-        written, _ = writer.write(out, flaw_rng)
-        events += written
-        progress.set_postfix(events=f"{events:,}")
+    with (ThreadPoolExecutor(max_workers=EVENT_WRITERS) as events_pool,
+          ThreadPoolExecutor(max_workers=1) as other_pool):
+        events_writing: list[Future[None]] = []
+        other_writing: Future[None] | None = None
+        for turn, (kind, chunk_no, first, size) in enumerate(progress):
+            if kind == "b2c":
+                out = b2c_chunk(cfg, cat, b2c_campaigns, chunk_no, first, size)
+                flaw_rng = rng_for(cfg, STREAM_FLAWS, chunk_no)
+            else:
+                out = b2b_chunk(cfg, b2b_campaigns, chunk_no, first, size)
+                flaw_rng = rng_for(cfg, STREAM_FLAWS, 1_000_000 + chunk_no)
+            chunk = writer.prepare(out, flaw_rng)
+            # at most EVENT_WRITERS chunks' events and one chunk's other rows in flight
+            while len(events_writing) >= EVENT_WRITERS:
+                events_writing.pop(0).result()
+            if other_writing is not None:
+                other_writing.result()
+            events_writing.append(events_pool.submit(insert_events, chunk.events_statements,
+                                                     turn))
+            other_writing = other_pool.submit(writer.execute, chunk.other_statements, other_con)
+            events += chunk.events
+            progress.set_postfix(events=f"{events:,}")
+        for future in [*events_writing, other_writing]:
+            if future is not None:
+                future.result()
+    while not cursors.empty():
+        cursors.get().close()
+    other_con.close()
     con.execute("checkpoint")
     return events
 
@@ -2843,7 +3022,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     started = time.perf_counter()
-    con = duckdb.connect(str(path), config={"memory_limit": "4GB", "threads": 2})
+    con = duckdb.connect(str(path), config={"memory_limit": "4GB", "threads": 1})
     try:
         events = generate(cfg, con)
         print_summary(con, path, events, time.perf_counter() - started)
