@@ -38,8 +38,11 @@ final as (
     (every row of `from_cte` with raw_row_id, delivery_number and is_duplicate). `from_cte` is
     read twice: declare it, and the CTEs it reads, inline_cte(). (Two different raw rows whose
     texts hash alike, possible only through a '|' or '<null>' inside a value, would share an id
-    here unless their key repeats; the unique test on raw_row_id would say so.) -#}
-{% macro number_and_flag_deliveries(from_cte, has_repeated_key, partition_by, order_by) %}
+    here unless their key repeats; the unique test on raw_row_id would say so.)
+    `has_earlier_delivery`, when given, is a boolean column: the key already has a usable
+    delivery outside `from_cte`, received before all of its rows (an incremental run), so each
+    usable row is a duplicate; such rows must count as repeated. -#}
+{% macro number_and_flag_deliveries(from_cte, has_repeated_key, partition_by, order_by, has_earlier_delivery=none) %}
 single_deliveries as (
     select
         *,
@@ -62,7 +65,11 @@ repeated_deliveries as (
 ranked_deliveries as (
     select
         *,
-        quarantine_reason is null and delivery_number > 1 as is_duplicate
+        quarantine_reason is null
+        and (
+            delivery_number > 1
+            {%- if has_earlier_delivery %} or {{ has_earlier_delivery }}{% endif %}
+        ) as is_duplicate
     from repeated_deliveries
 ),
 

@@ -21,6 +21,8 @@
     Durations stop at 100 years, which keeps date arithmetic in range on every engine.
 
     Where 0 is allowed, and why:
+    - event_restage_days 0: an incremental run re-stages only the newest day already staged
+      and what was received after it (macros/received_days.sql);
     - future_timestamp_tolerance_minutes 0: no tolerance, any client clock ahead of received_at
       is quarantined; cart_abandon_min_minutes 0: a cart counts as abandoned at once;
     - churn_risk_max_detractor_nps 0: only a score of 0 is a detractor (scores are 0-10);
@@ -45,6 +47,7 @@
     {{- return({
         'as_of': {'kind': 'as_of'},
         'future_timestamp_tolerance_minutes': minutes_or_zero,
+        'event_restage_days': {'kind': 'whole', 'min': 0, 'max': 36500, 'unit': 'days'},
         'engagement_half_life_days': days,
         'deal_promotion_window_hours': hours,
         'usage_tier_heavy_min_rank': share_or_zero,

@@ -10,6 +10,10 @@ process; then every table of the staging, intermediate and marts schemas must ho
 rows on both engines (floating-point columns to a relative 1e-9). It exits non-zero on the first
 failing step or on any difference.
 
+Spark builds the incremental event staging (tag `received_days`, macros/received_days.sql)
+twice, as a daily job does: first from the raw rows received before the last day, then, with
+that day's rows added, incrementally within the `dbt build`; DuckDB builds everything at once.
+
 Needs requirements-spark.txt and Java 17: `python3 scripts/dev.py spark` installs and runs it.
 """
 
@@ -48,6 +52,10 @@ class Paths:
     @property
     def parquet_dir(self) -> Path:
         return self.work_dir / "raw_parquet"
+
+    @property
+    def day_before_parquet_dir(self) -> Path:
+        return self.work_dir / "raw_parquet_day_before"
 
     @property
     def spark_dir(self) -> Path:
@@ -115,8 +123,14 @@ def as_of_vars(end_date: str) -> str:
     return json.dumps({"as_of": f"{end_date} 23:59:59"})
 
 
-def export_raw_tables(paths: Paths) -> list[str]:
-    """Write every raw table as parquet, timestamps as instants (Spark reads them as UTC)."""
+def export_raw_tables(paths: Paths, end_date: str) -> list[str]:
+    """Write every raw table as parquet, timestamps as instants (Spark reads them as UTC): all
+    rows, and the rows received before `end_date` (the load of the day before)."""
+    export_raw_parquet(paths, paths.parquet_dir, None)
+    return export_raw_parquet(paths, paths.day_before_parquet_dir, end_date)
+
+
+def export_raw_parquet(paths: Paths, directory: Path, received_before: str | None) -> list[str]:
     with duckdb.connect(str(paths.duckdb_file), read_only=True) as connection:
         connection.execute("set TimeZone = 'UTC'")
         tables = [
@@ -134,10 +148,16 @@ def export_raw_tables(paths: Paths) -> list[str]:
                 else f'"{name}"'
                 for name, data_type in columns
             )
-            table_dir = paths.parquet_dir / table
+            received = any(name == "received_at" for name, _ in columns)
+            condition = (
+                f"cast(received_at as date) < date '{received_before}' or received_at is null"
+                if received_before and received
+                else "true"
+            )
+            table_dir = directory / table
             table_dir.mkdir(parents=True)
             connection.execute(
-                f"copy (select {select_list} from raw.{table}) "
+                f"copy (select {select_list} from raw.{table} where {condition}) "
                 f"to '{table_dir / 'part-0.parquet'}' (format parquet)"
             )
     return tables
@@ -156,9 +176,12 @@ def column_types(
 def build_on_spark(
     args: argparse.Namespace, paths: Paths, tables: list[str], env: dict[str, str]
 ) -> None:
-    registration = json.dumps({"directory": str(paths.parquet_dir), "tables": tables})
-    dbt(["run-operation", "register_raw_parquet", "--args", registration], "spark", env)
-    dbt(["seed"], "spark", env)
+    for directory in (paths.day_before_parquet_dir, paths.parquet_dir):
+        registration = json.dumps({"directory": str(directory), "tables": tables})
+        dbt(["run-operation", "register_raw_parquet", "--args", registration], "spark", env)
+        if directory == paths.day_before_parquet_dir:
+            dbt(["seed"], "spark", env)
+            dbt(["run", "--select", "tag:received_days"], "spark", env)
     dbt(
         ["build", "--exclude", "resource_type:seed", "--vars", as_of_vars(args.end_date)],
         "spark",
@@ -212,12 +235,13 @@ def compare_table(
     relation = f"{schema}.{table}"
     columns = column_types(connection, schema, table)
     duckdb_frame = sorted_frame(connection, f'"{schema}"."{table}"', columns)
-    spark_files = sorted((paths.spark_warehouse / f"{schema}.db" / table).glob("*.parquet"))
+    # a partitioned table (the event staging, by received_on) keeps its files in subfolders
+    spark_files = sorted((paths.spark_warehouse / f"{schema}.db" / table).rglob("*.parquet"))
     if not spark_files:
         problem = None if duckdb_frame.empty else "no table on Spark"
         return TableResult(relation, len(duckdb_frame), 0, problem)
     file_list = ", ".join(f"'{path}'" for path in spark_files)
-    spark_relation = f"read_parquet([{file_list}])"
+    spark_relation = f"read_parquet([{file_list}], hive_partitioning = true)"
     spark_columns = {
         row[0] for row in connection.execute(f"describe select * from {spark_relation}").fetchall()
     }
@@ -276,7 +300,7 @@ def main() -> None:
     shutil.rmtree(paths.work_dir, ignore_errors=True)
     env = check_env(paths)
     build_on_duckdb(args, paths, env)
-    tables = export_raw_tables(paths)
+    tables = export_raw_tables(paths, args.end_date)
     build_on_spark(args, paths, tables, env)
     failures = report(compare_engines(paths))
     if failures:

@@ -91,11 +91,11 @@ def truncation_statements(as_of: str) -> list[str]:
     ]
 
 
-def build(path: Path, as_of: str) -> None:
+def build(path: Path, as_of: str, *extra: str) -> None:
     env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path), DBT_PROFILES_DIR=str(REPO_ROOT))
     subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "run",
-         "--vars", f'{{"as_of": "{as_of}"}}', "--quiet"],
+         "--vars", f'{{"as_of": "{as_of}"}}', "--quiet", *extra],
         cwd=REPO_ROOT, env=env, check=True,
     )
 
@@ -145,7 +145,8 @@ def backfills(
     shutil.copy(source, truncated)
     changed = truncate_after(truncated, as_of)
     build(full, as_of)
-    build(truncated, as_of)
+    # rows were removed from raw, which an incremental run of the event staging cannot see
+    build(truncated, as_of, "--full-refresh")
     return full, truncated, changed
 
 

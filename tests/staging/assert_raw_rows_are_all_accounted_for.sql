@@ -1,5 +1,8 @@
 {#- Rows in = rows staged + duplicates removed + rows quarantined, for every raw table: a row
-    that staging drops without a trace, or counts twice, fails this test. -#}
+    that staging drops without a trace, or counts twice, fails this test. It is also the alarm
+    of the incremental event staging (macros/received_days.sql): a row loaded after the days
+    it was received on were last re-staged, or a raw row removed or replaced, leaves the counts
+    apart until `dbt build --full-refresh`. -#}
 
 with
 

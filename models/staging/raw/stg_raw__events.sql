@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    unique_key='received_on',
+    incremental_strategy=received_days_strategy(),
+    partition_by=received_days_partitions(),
+    on_schema_change='fail',
+    tags=['received_days'],
+) }}
 
 {#- The keys read from each payload: listed once, so that each payload is parsed once per row
     (macro json_extract_scalar). -#}
@@ -7,11 +14,16 @@
     'page_path', 'feature', 'share_via',
 ] -%}
 {%- set context_keys = ['device_type', 'os', 'locale', 'country', 'utm_source', 'utm_medium', 'utm_campaign'] -%}
+{#- Incremental by day of receipt, like base_raw__events (macros/received_days.sql). -#}
+{%- set restage_from = restage_from_day() -%}
 
 with
 
 base_events as (
     select * from {{ ref('base_raw__events') }}
+    {%- if restage_from %}
+        where received_on >= {{ restage_from }}
+    {%- endif %}
 ),
 
 usable as (
@@ -64,7 +76,10 @@ final as (
         received_at,
 
         -- the full payload, for properties not modelled above
-        properties
+        properties,
+
+        -- the day of receipt: the partition an incremental run replaces
+        received_on
     from usable
 )
 

@@ -1,4 +1,13 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    unique_key='received_on',
+    incremental_strategy=received_days_strategy(),
+    partition_by=received_days_partitions(),
+    on_schema_change='fail',
+    tags=['received_days'],
+) }}
+
+{%- set restage_from = restage_from_day() -%}
 
 {#- One row per product line (properties.products) of each usable `Order Completed`. -#}
 
@@ -13,10 +22,14 @@ orders as (
         event_id,
         {{ json_extract_scalar('properties', 'order_id') }} as order_id,
         -- the array as base_raw__events checked it (a double-encoded array already unwrapped)
-        products
+        products,
+        received_on
     from base_events
     where
         quarantine_reason is null
+        {%- if restage_from %}
+            and received_on >= {{ restage_from }}
+        {%- endif %}
         and not is_duplicate
         and event_name = 'Order Completed'
 ),
@@ -25,6 +38,7 @@ order_lines as (
     select
         orders.event_id,
         orders.order_id,
+        orders.received_on,
         order_line.line_number,
         order_line.product_json
     from orders
@@ -45,7 +59,10 @@ final as (
 
         -- measures: a line without a quantity is one item
         {{ parse_number(json_extract_scalar('product_json', 'price')) }} as price,
-        coalesce({{ parse_integer(json_extract_scalar('product_json', 'quantity')) }}, 1) as quantity
+        coalesce({{ parse_integer(json_extract_scalar('product_json', 'quantity')) }}, 1) as quantity,
+
+        -- the day of receipt of the order: the partition an incremental run replaces
+        received_on
     from order_lines
 )
 

@@ -1,44 +1,90 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    unique_key='received_on',
+    incremental_strategy=received_days_strategy(),
+    partition_by=received_days_partitions(),
+    on_schema_change='fail',
+    tags=['received_days'],
+) }}
 
-{#- Every raw email event row, typed, with its quarantine reason and redelivery flag. -#}
+{#- Every raw email event row, typed, with its quarantine reason and redelivery flag.
+    Written like base_raw__events: the windows that number identical copies and rank
+    redeliveries run over the rows of repeated email event ids alone, and it is incremental by
+    day of receipt (macros/received_days.sql). -#}
+
+{%- set restage_from = restage_from_day() -%}
 
 with
 
-source as (
+source as {{ inline_cte() }} (
     select * from {{ source('raw', 'email_events') }}
+    {%- if restage_from %}
+        where {{ received_on(parse_timestamp_utc('received_at')) }} >= {{ restage_from }}
+    {%- endif %}
 ),
 
-{{ number_raw_rows('source', [
-    'email_event_id',
-    'user_id',
-    'email',
-    'campaign_id',
-    'event_type',
-    'occurred_at',
-    'received_at',
-]) }},
+-- the email event ids received more than once: only their rows can be copies or redeliveries
+repeated_email_event_ids as (
+    select {{ clean_text('email_event_id') }} as email_event_id
+    from source
+    group by {{ clean_text('email_event_id') }}
+    having count(*) > 1
+),
 
-typed as (
+{% if restage_from -%}
+    -- the email event ids delivered, usable, on a day before the days re-staged
+    earlier_delivered_email_event_ids as (
+        select distinct email_event_id
+        from {{ this }}
+        where
+            received_on < {{ restage_from }}
+            and quarantine_reason is null
+            and email_event_id in (select {{ clean_text('email_event_id') }} from source)
+    ),
+
+{% endif -%}
+typed as {{ inline_cte() }} (
     select
-        raw_row_id,
+        {{ raw_row_hash([
+            'source.email_event_id',
+            'source.user_id',
+            'source.email',
+            'source.campaign_id',
+            'source.event_type',
+            'source.occurred_at',
+            'source.received_at',
+        ]) }} as raw_row_hash,
+        {{ clean_text('source.email_event_id') }} is null
+        or repeated_email_event_ids.email_event_id is not null
+        {%- if restage_from %}
+            or earlier_delivered_email_event_ids.email_event_id is not null
+        {%- endif %} as has_repeated_email_event_id,
+        {{ 'earlier_delivered_email_event_ids.email_event_id is not null' if restage_from else 'false' }}
+            as has_earlier_delivery,
 
         -- ids
-        {{ clean_text('email_event_id') }} as email_event_id,
-        {{ clean_text('user_id') }} as user_id,
-        {{ clean_lower_text('email') }} as email,
-        {{ clean_text('campaign_id') }} as campaign_id,
+        {{ clean_text('source.email_event_id') }} as email_event_id,
+        {{ clean_text('source.user_id') }} as user_id,
+        {{ clean_lower_text('source.email') }} as email,
+        {{ clean_text('source.campaign_id') }} as campaign_id,
 
         -- dimensions
-        {{ clean_lower_text('event_type') }} as event_type,
+        {{ clean_lower_text('source.event_type') }} as event_type,
 
         -- timestamps
-        cast(occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
-        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
-        {{ parse_timestamp_utc('received_at') }} as received_at
-    from numbered_rows
+        cast(source.occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
+        {{ parse_timestamp_utc('source.occurred_at') }} as occurred_at,
+        {{ parse_timestamp_utc('source.received_at') }} as received_at
+    from source
+    left join repeated_email_event_ids
+        on {{ clean_text('source.email_event_id') }} = repeated_email_event_ids.email_event_id
+    {%- if restage_from %}
+        left join earlier_delivered_email_event_ids
+            on {{ clean_text('source.email_event_id') }} = earlier_delivered_email_event_ids.email_event_id
+    {%- endif %}
 ),
 
-classified as (
+classified as {{ inline_cte() }} (
     select
         *,
         email_event_id as record_id,
@@ -58,7 +104,7 @@ classified as (
     from typed
 ),
 
-explained as (
+explained as {{ inline_cte() }} (
     select
         *,
         case quarantine_reason
@@ -69,6 +115,38 @@ explained as (
     from classified
 ),
 
-{{ flag_duplicates('explained', 'email_event_id', 'received_at, raw_occurred_at') }}
+{{ number_and_flag_deliveries(
+    'explained', 'has_repeated_email_event_id', 'email_event_id', 'received_at, raw_occurred_at',
+    has_earlier_delivery='has_earlier_delivery',
+) }},
+
+final as (
+    select
+        raw_row_id,
+
+        -- ids
+        email_event_id,
+        user_id,
+        email,
+        campaign_id,
+
+        -- dimensions
+        event_type,
+
+        -- timestamps (UTC)
+        raw_occurred_at,
+        occurred_at,
+        received_at,
+
+        -- quarantine and redelivery
+        record_id,
+        quarantine_reason,
+        quarantine_detail,
+        is_duplicate,
+
+        -- the day of receipt: the partition an incremental run replaces
+        {{ received_on('received_at') }} as received_on
+    from deliveries
+)
 
 select * from final

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    unique_key='received_on',
+    incremental_strategy=received_days_strategy(),
+    partition_by=received_days_partitions(),
+    on_schema_change='fail',
+    tags=['received_days'],
+) }}
 
 {#- Every raw event row, typed, with the reason it cannot be used (null when it can) and
     whether it is a redelivery of an event already received. stg_raw__events keeps the usable
@@ -13,7 +20,10 @@
       windows that number identical copies and rank redeliveries; every other row is the only
       copy of itself and the first delivery of its id (macro number_and_flag_deliveries).
     - The CTEs read by more than one later CTE are inline_cte(): DuckDB would otherwise store
-      a copy of all their rows. -#}
+      a copy of all their rows.
+    - Incremental by day of receipt (macros/received_days.sql): a run reads only the raw rows
+      of the days it re-stages; a usable row whose event id already has a usable delivery on an
+      earlier day is a redelivery. -#}
 
 {#- A payload's JSON text: trimmed, '{}' when missing; null when it is not a JSON object. -#}
 {%- set properties_text = "coalesce(" ~ clean_text('raw_properties') ~ ", '{}')" -%}
@@ -21,11 +31,15 @@
 {%- set properties = "case when has_valid_properties then " ~ properties_text ~ " end" -%}
 {%- set context = "case when has_valid_context then " ~ context_text ~ " end" -%}
 {%- set property_keys = ['order_id', 'revenue', 'price', 'quantity', 'rating'] -%}
+{%- set restage_from = restage_from_day() -%}
 
 with
 
 source as {{ inline_cte() }} (
     select * from {{ source('raw', 'events') }}
+    {%- if restage_from %}
+        where {{ received_on(parse_timestamp_utc('received_at')) }} >= {{ restage_from }}
+    {%- endif %}
 ),
 
 event_name_aliases as (
@@ -39,6 +53,19 @@ repeated_event_ids as (
     group by {{ clean_text('event_id') }}
     having count(*) > 1
 ),
+
+{% if restage_from -%}
+    -- the event ids delivered, usable, on a day before the days re-staged
+    earlier_delivered_event_ids as (
+        select distinct event_id
+        from {{ this }}
+        where
+            received_on < {{ restage_from }}
+            and quarantine_reason is null
+            and event_id in (select {{ clean_text('event_id') }} from source)
+    ),
+
+{% endif -%}
 
 typed as {{ inline_cte() }} (
     select
@@ -57,7 +84,12 @@ typed as {{ inline_cte() }} (
         -- joined here, before any parsing, so that each reader's filter on it reaches the raw
         -- rows first; a missing event id counts as repeated (such rows are numbered too)
         {{ clean_text('source.event_id') }} is null
-        or repeated_event_ids.event_id is not null as has_repeated_event_id,
+        or repeated_event_ids.event_id is not null
+        {%- if restage_from %}
+            or earlier_delivered_event_ids.event_id is not null
+        {%- endif %} as has_repeated_event_id,
+        {{ 'earlier_delivered_event_ids.event_id is not null' if restage_from else 'false' }}
+            as has_earlier_delivery,
 
         -- ids
         {{ clean_text('source.event_id') }} as event_id,
@@ -80,6 +112,10 @@ typed as {{ inline_cte() }} (
     from source
     left join repeated_event_ids
         on {{ clean_text('source.event_id') }} = repeated_event_ids.event_id
+    {%- if restage_from %}
+        left join earlier_delivered_event_ids
+            on {{ clean_text('source.event_id') }} = earlier_delivered_event_ids.event_id
+    {%- endif %}
 ),
 
 named as {{ inline_cte() }} (
@@ -256,7 +292,8 @@ explained as {{ inline_cte() }} (
 ),
 
 {{ number_and_flag_deliveries(
-    'explained', 'has_repeated_event_id', 'event_id', 'received_at, raw_occurred_at, raw_properties'
+    'explained', 'has_repeated_event_id', 'event_id', 'received_at, raw_occurred_at, raw_properties',
+    has_earlier_delivery='has_earlier_delivery',
 ) }},
 
 final as (
@@ -292,7 +329,10 @@ final as (
         record_id,
         quarantine_reason,
         quarantine_detail,
-        is_duplicate
+        is_duplicate,
+
+        -- the day of receipt: the partition an incremental run replaces
+        {{ received_on('received_at') }} as received_on
     from deliveries
 )
 

@@ -1,0 +1,58 @@
+{#- Event staging is incremental by day of receipt. The event models (base_raw__events,
+    base_raw__email_events and the staging models over them) are partitioned by `received_on`,
+    the UTC day a row's received_at falls on. A run re-stages whole days, from the newest day
+    already staged minus var('event_restage_days') on, and replaces exactly those days
+    (delete+insert by received_on on DuckDB, a dynamic partition overwrite on Spark), so:
+    - a rerun, or a batch loaded twice, never counts a row twice;
+    - a late event (received today, occurred last week) is staged today and counts on the day
+      it occurred, since every trait reads occurred_at;
+    - a row received before the re-staged days but loaded only now is missed: the row-accounting
+      test (tests/staging/assert_raw_rows_are_all_accounted_for.sql) then fails, and
+      `dbt build --full-refresh` (or a larger event_restage_days) stages it. The same holds after
+      raw rows were removed or replaced (`scripts/load_raw.py --replace-all`).
+    A row whose received_at does not parse (quarantined) belongs to no day; it is kept in
+    received_on 9999-12-31, re-staged on every run. -#}
+
+{#- The day of receipt of a typed `received_at` expression; 9999-12-31 when it is null. -#}
+{% macro received_on(received_at) -%}
+    coalesce(cast({{ received_at }} as date), cast('9999-12-31' as date))
+{%- endmacro %}
+
+{#- The config of a model partitioned by received_on. -#}
+{% macro received_days_strategy() -%}
+    {{ return('insert_overwrite' if target.type == 'spark' else 'delete+insert') }}
+{%- endmacro %}
+
+{% macro received_days_partitions() -%}
+    {{ return(['received_on'] if target.type == 'spark' else none) }}
+{%- endmacro %}
+
+{#- The first day this run re-stages, as a SQL date literal, or none when the model is built
+    whole (first run, --full-refresh, or an empty table). The newest day is taken from the days
+    up to today (UTC), so that one received_at typed years ahead does not stop the staging of
+    every later load (such a row is re-staged on every run instead). -#}
+{% macro restage_from_day() -%}
+    {%- if not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {#- A table built before the staging was incremental has no received_on: select everything,
+        and dbt's on_schema_change='fail' then asks for the --full-refresh it needs. -#}
+    {%- set staged_columns = adapter.get_columns_in_relation(this) | map(attribute='name')
+        | map('lower') | list -%}
+    {%- if 'received_on' not in staged_columns -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set today = modules.datetime.datetime.utcnow().date().isoformat() -%}
+    {%- set newest_day_query -%}
+        select cast(max(received_on) as {{ dbt.type_string() }}) as newest_day
+        from {{ this }}
+        where received_on <= cast('{{ today }}' as date)
+    {%- endset -%}
+    {%- set newest_day = run_query(newest_day_query).columns[0].values()[0] -%}
+    {%- if newest_day is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set first_day = modules.datetime.date.fromisoformat((newest_day | string)[:10])
+        - modules.datetime.timedelta(days=var('event_restage_days')) -%}
+    {{ return("cast('" ~ first_day.isoformat() ~ "' as date)") }}
+{%- endmacro %}

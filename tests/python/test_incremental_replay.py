@@ -1,0 +1,319 @@
+"""A daily replay equals a full refresh: the event staging models are incremental by day of
+receipt (macros/received_days.sql), and fourteen daily loads through the loader, each followed by
+an incremental run, must leave every staging, intermediate and mart table exactly as one
+`dbt run --full-refresh` over the same raw rows does.
+
+The world: 300 persons up to END_DATE. Batch 0 holds everything received before the last
+fourteen days (and every CRM, subscription, usage, ticket and NPS row); each later batch holds
+the events, email events and identifies received on its day, so late events (received days
+after they occurred) and redeliveries land on their own day. On top of what the generator's
+flaws bring, the data gets, before it is split:
+- a redelivery across days: an event received on replay day 2 received again on day 9;
+- a late event: received on day 12, occurred on day 1 (moved, so it exists once);
+- an email event redelivered on day 11 of one received on day 3;
+- an event whose received_at is null (quarantined, in no day) on day 5;
+- the privacy requests (deletes and opt-outs) arrive on day 7, in the middle.
+Day 9's folder is also loaded a second time, which the loader skips.
+
+A row received before the days an incremental run re-stages is not staged by it: the
+row-accounting test must then fail, and a full refresh must put it right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from warehouse_diff import table_differences  # noqa: E402
+
+END_DATE = dt.date(2026, 6, 30)
+REPLAY_DAYS = [END_DATE - dt.timedelta(days=13 - offset) for offset in range(14)]
+AS_OF_VARS = json.dumps({"as_of": f"{END_DATE} 23:59:59"})
+DAILY_TABLES = ("events", "email_events", "identifies")
+MIDDLE_TABLES = ("privacy_requests",)
+MIDDLE_DAY = REPLAY_DAYS[6]
+INCREMENTAL_MODELS = "tag:received_days"
+DBT = str(Path(sys.executable).parent / "dbt")
+REDELIVERED_EVENT_ID = "replay-redelivered"
+LATE_EVENT_ID = "replay-late"
+NULL_RECEIVED_EVENT_ID = "replay-null-received"
+REDELIVERED_EMAIL_EVENT_ID = "replay-email-redelivered"
+
+
+def dbt(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path), DBT_PROFILES_DIR=str(REPO_ROOT))
+    target = path.parent / "target"
+    return subprocess.run(
+        [DBT, *args, "--target-path", str(target), "--log-path", str(target / "logs")],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+
+
+def dbt_ok(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    completed = dbt(path, *args)
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-4000:]
+    return completed
+
+
+def load(path: Path, folder: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path))
+    completed = subprocess.run(
+        [sys.executable, "scripts/load_raw.py", str(folder)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed
+
+
+def generate(path: Path) -> None:
+    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path))
+    subprocess.run(
+        [sys.executable, "scripts/generate_data.py", "--persons", "300", "--seed", "11",
+         "--end-date", END_DATE.isoformat()],
+        cwd=REPO_ROOT, env=env, check=True, capture_output=True,
+    )
+
+
+def at(day: dt.date, time: str) -> str:
+    return f"timestamp '{day} {time}'"
+
+
+def add_cross_day_cases(path: Path) -> None:
+    """The cases the generator may not bring in a small world, named so tests can find them."""
+    day = REPLAY_DAYS
+    with duckdb.connect(str(path)) as connection:
+        first_of = (
+            "select * from raw.{table} where cast(received_at as date) = date '{day}' "
+            "and {usable} order by {key} limit 1"
+        )
+        usable_event = (
+            "event_name = 'Product Viewed' and user_id is not null "
+            "and try_cast(occurred_at as timestamp) is not null"
+        )
+        statements = [
+            # a redelivery: the same event again a week later, as a pipeline retry sends it
+            f"""insert into raw.events
+                select * replace ('{REDELIVERED_EVENT_ID}' as event_id)
+                from ({first_of.format(table='events', day=day[1], usable=usable_event,
+                                       key='event_id')})""",
+            f"""insert into raw.events
+                select * replace ('{REDELIVERED_EVENT_ID}' as event_id,
+                                  {at(day[8], '10:00:00')} as received_at)
+                from ({first_of.format(table='events', day=day[1], usable=usable_event,
+                                       key='event_id')})""",
+            # a late event: happened on day 1, received on day 12
+            f"""insert into raw.events
+                select * replace ('{LATE_EVENT_ID}' as event_id,
+                                  '{day[0]} 09:00:00' as occurred_at,
+                                  {at(day[11], '08:00:00')} as received_at)
+                from ({first_of.format(table='events', day=day[0], usable=usable_event,
+                                       key='event_id')})""",
+            # no receive time: quarantined, staged in no day
+            f"""insert into raw.events
+                select * replace ('{NULL_RECEIVED_EVENT_ID}' as event_id,
+                                  null::timestamp as received_at)
+                from ({first_of.format(table='events', day=day[4], usable=usable_event,
+                                       key='event_id')})""",
+            f"""insert into raw.email_events
+                select * replace ('{REDELIVERED_EMAIL_EVENT_ID}' as email_event_id)
+                from ({first_of.format(table='email_events', day=day[2],
+                                       usable="event_type = 'opened'", key='email_event_id')})""",
+            f"""insert into raw.email_events
+                select * replace ('{REDELIVERED_EMAIL_EVENT_ID}' as email_event_id,
+                                  {at(day[10], '07:30:00')} as received_at)
+                from ({first_of.format(table='email_events', day=day[2],
+                                       usable="event_type = 'opened'", key='email_event_id')})""",
+        ]
+        for statement in statements:
+            connection.execute(statement)
+
+
+def batch_condition(table: str, batch_day: dt.date | None) -> str:
+    """The rows of `table` in the batch of `batch_day` (None: batch 0, the history)."""
+    first = REPLAY_DAYS[0]
+    if table in MIDDLE_TABLES:
+        return "true" if batch_day == MIDDLE_DAY else "false"
+    if table not in DAILY_TABLES:
+        return "true" if batch_day is None else "false"
+    received = "cast(received_at as date)"
+    if batch_day is None:
+        return f"{received} < date '{first}'"
+    if batch_day == REPLAY_DAYS[4]:  # the row with no receive time goes out with day 5
+        return f"({received} = date '{batch_day}' or received_at is null)"
+    return f"{received} = date '{batch_day}'"
+
+
+def write_batches(source: Path, folder: Path) -> list[Path]:
+    """Batch 0 and one folder per replay day, as parquet files named after their tables."""
+    batches = []
+    with duckdb.connect(str(source), read_only=True) as connection:
+        tables = [row[0] for row in connection.execute(
+            "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
+        ).fetchall()]
+        for index, batch_day in enumerate([None, *REPLAY_DAYS]):
+            batch = folder / f"batch-{index:02d}"
+            batch.mkdir(parents=True)
+            for table in tables:
+                condition = batch_condition(table, batch_day)
+                if condition == "false":
+                    continue
+                connection.execute(
+                    f"copy (select * from raw.{table} where {condition}) "
+                    f"to '{batch / table}.parquet' (format parquet)"
+                )
+            batches.append(batch)
+    return batches
+
+
+def restaged_incrementally(path: Path) -> bool:
+    """Whether the last run built base_raw__events as an incremental run (not whole)."""
+    results = json.loads((path.parent / "target" / "run_results.json").read_text())
+    for result in results["results"]:
+        if result["unique_id"] == "model.audiences.base_raw__events":
+            return "earlier_delivered_event_ids" in (result.get("compiled_code") or "")
+    raise AssertionError("base_raw__events did not run")
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("replay")
+    source = root / "generated" / "audiences.duckdb"
+    source.parent.mkdir()
+    generate(source)
+    add_cross_day_cases(source)
+    batches = write_batches(source, root / "batches")
+
+    # same file name on both sides: the staging views name their file's catalog
+    replayed = root / "replayed" / "audiences.duckdb"
+    replayed.parent.mkdir()
+    load(replayed, batches[0])
+    dbt_ok(replayed, "seed", "--quiet")
+    dbt_ok(replayed, "run", "--select", INCREMENTAL_MODELS, "--quiet")
+    incremental_runs = []
+    reload_output = ""
+    for day, batch in zip(REPLAY_DAYS, batches[1:], strict=True):
+        load(replayed, batch)
+        if day == REPLAY_DAYS[8]:
+            reload_output = load(replayed, batch).stdout
+        dbt_ok(replayed, "run", "--select", INCREMENTAL_MODELS, "--quiet")
+        incremental_runs.append(restaged_incrementally(replayed))
+        if day == MIDDLE_DAY:
+            # the day the deletes arrive, everything is built as a daily job would
+            dbt_ok(replayed, "run", "--vars", AS_OF_VARS, "--quiet")
+    # a rerun with nothing new changes nothing
+    dbt_ok(replayed, "run", "--select", INCREMENTAL_MODELS, "--quiet")
+    build = dbt(replayed, "build", "--vars", AS_OF_VARS)
+
+    refreshed = root / "refreshed" / "audiences.duckdb"
+    refreshed.parent.mkdir()
+    shutil.copy(replayed, refreshed)
+    dbt_ok(refreshed, "run", "--full-refresh", "--vars", AS_OF_VARS, "--quiet")
+    return {
+        "root": root,
+        "source": source,
+        "replayed": replayed,
+        "refreshed": refreshed,
+        "build": build,
+        "incremental_runs": incremental_runs,
+        "reload_output": reload_output,
+    }
+
+
+def test_the_replay_loaded_fifteen_batches_and_skipped_the_reloaded_one(replay) -> None:
+    assert "SKIPPED" in replay["reload_output"]
+    with duckdb.connect(str(replay["replayed"]), read_only=True) as connection:
+        batches = connection.execute("select count(*) from raw._load_batches").fetchone()[0]
+        raw_events = connection.execute("select count(*) from raw.events").fetchone()[0]
+    with duckdb.connect(str(replay["source"]), read_only=True) as connection:
+        generated_events = connection.execute("select count(*) from raw.events").fetchone()[0]
+    assert batches == 15
+    assert raw_events == generated_events
+
+
+def test_every_daily_run_was_incremental(replay) -> None:
+    assert replay["incremental_runs"] == [True] * 14
+
+
+def test_the_replayed_build_passes_every_test(replay) -> None:
+    build = replay["build"]
+    assert build.returncode == 0, build.stdout[-4000:]
+    assert "PASS=" in build.stdout and "ERROR=0" in build.stdout
+
+
+def test_the_replay_equals_a_full_refresh_table_by_table(replay) -> None:
+    differences = table_differences(replay["replayed"], replay["refreshed"])
+    assert differences == [], "\n".join(f"{d.relation}: {d.problem}" for d in differences)
+
+
+def test_the_cross_day_cases_are_staged_as_a_full_build_stages_them(replay) -> None:
+    with duckdb.connect(str(replay["replayed"]), read_only=True) as connection:
+        redelivered = connection.execute(
+            "select received_on, is_duplicate from staging.base_raw__events "
+            "where event_id = ? order by received_on", [REDELIVERED_EVENT_ID]
+        ).fetchall()
+        late = connection.execute(
+            "select cast(occurred_at as date), received_on from staging.stg_raw__events "
+            "where event_id = ?", [LATE_EVENT_ID]
+        ).fetchall()
+        no_receive_time = connection.execute(
+            "select received_on, quarantine_reason from staging.base_raw__events "
+            "where event_id = ?", [NULL_RECEIVED_EVENT_ID]
+        ).fetchall()
+        email = connection.execute(
+            "select received_on, is_duplicate from staging.base_raw__email_events "
+            "where email_event_id = ? order by received_on", [REDELIVERED_EMAIL_EVENT_ID]
+        ).fetchall()
+    assert redelivered == [(REPLAY_DAYS[1], False), (REPLAY_DAYS[8], True)]
+    assert late == [(REPLAY_DAYS[0], REPLAY_DAYS[11])]
+    assert no_receive_time == [(dt.date(9999, 12, 31), "unparseable_timestamp")]
+    assert email == [(REPLAY_DAYS[2], False), (REPLAY_DAYS[10], True)]
+
+
+def test_the_deletes_loaded_mid_replay_left_no_trace_in_the_marts(replay) -> None:
+    with duckdb.connect(str(replay["replayed"]), read_only=True) as connection:
+        deleted = [row[0] for row in connection.execute(
+            "select distinct user_id from raw.privacy_requests "
+            "where request_type = 'delete' and user_id is not null"
+        ).fetchall()]
+        assert deleted, "the world has no delete request"
+        placeholders = ", ".join("?" for _ in deleted)
+        still_there = connection.execute(
+            f"select count(*) from marts.dim_persons where person_id in ({placeholders})", deleted
+        ).fetchone()[0]
+    assert still_there == 0
+
+
+def test_a_row_received_before_the_restaged_days_fails_the_accounting_test(
+    replay, tmp_path: Path
+) -> None:
+    stale = tmp_path / "stale" / "audiences.duckdb"
+    stale.parent.mkdir()
+    shutil.copy(replay["replayed"], stale)
+    batch = tmp_path / "stale-batch"
+    batch.mkdir()
+    with duckdb.connect(str(stale)) as connection:
+        connection.execute(
+            f"""copy (
+                select * exclude (_load_batch_id) replace (
+                    'replay-stale' as event_id, {at(REPLAY_DAYS[0], '12:00:00')} as received_at)
+                from raw.events where event_id = '{LATE_EVENT_ID}'
+            ) to '{batch / 'events.parquet'}' (format parquet)"""
+        )
+    load(stale, batch)
+    dbt_ok(stale, "run", "--select", INCREMENTAL_MODELS, "--quiet")
+    missed = dbt(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
+    assert missed.returncode != 0 and "assert_raw_rows_are_all_accounted_for" in missed.stdout
+    dbt_ok(stale, "run", "--select", INCREMENTAL_MODELS + "+", "--full-refresh",
+           "--vars", AS_OF_VARS, "--quiet")
+    dbt_ok(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
