@@ -4,7 +4,9 @@
     one, else the user its anonymous id was stitched to, else the anonymous person
     `anon:<anonymous_id>`. Events after as_of are left out, so every trait built on this model
     is as of that instant; so are the events of persons with a delete request, whose history
-    the project may not write (raw-contract.md). -#}
+    the project may not write (raw-contract.md). Only the columns later models read are kept:
+    the payloads, marketing context and raw name stay in stg_raw__events, which spares writing
+    them again for every event. -#}
 
 with
 
@@ -21,7 +23,30 @@ deleted_persons as (
 ),
 
 events_until_as_of as (
-    select * from events
+    select
+        event_id,
+        anonymous_id,
+        user_id,
+        account_id,
+        event_name,
+        product_id,
+        category,
+        price,
+        quantity,
+        order_id,
+        revenue,
+        currency,
+        coupon,
+        promotion_id,
+        page_path,
+        feature,
+        share_via,
+        rating,
+        device_type,
+        country,
+        occurred_at,
+        received_at
+    from events
     where occurred_at <= {{ as_of() }}
 ),
 
