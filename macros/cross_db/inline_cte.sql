@@ -15,3 +15,16 @@
 
 {% macro spark__inline_cte() -%}
 {%- endmacro %}
+
+{#- The opposite, for a CTE read several times that is small but costly to compute: stored
+    once (DuckDB's default for such a CTE, said explicitly). Spark decides itself. -#}
+{% macro stored_cte() -%}
+    {{ return(adapter.dispatch('stored_cte', 'audiences')()) }}
+{%- endmacro %}
+
+{% macro default__stored_cte() -%}
+    materialized
+{%- endmacro %}
+
+{% macro spark__stored_cte() -%}
+{%- endmacro %}

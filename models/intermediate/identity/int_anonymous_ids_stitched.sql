@@ -26,16 +26,19 @@ identify_links as (
         and occurred_at <= {{ as_of() }}
 ),
 
+-- one link per anonymous id and user, at their first event together: the ranking below only
+-- ever picks a pair's earliest link, and this spares it sorting every signed-in event
 event_links as (
     select
         anonymous_id,
         user_id,
-        occurred_at as linked_at,
+        min(occurred_at) as linked_at,
         'event' as link_source
     from events
     where anonymous_id is not null
         and user_id is not null
         and occurred_at <= {{ as_of() }}
+    group by anonymous_id, user_id
 ),
 
 all_links as (
