@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -38,6 +39,10 @@ import duckdb
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # the generator writes about 52 events per person (10,486,262 for 200,000 persons)
 PERSONS_FOR_EVENTS = {"1M": 20_000, "10M": 200_000, "100M": 2_000_000}
+EVENTS_PER_PERSON = 52.5  # 10,486,262 events from 200,000 persons
+# the built 10M-event warehouse took 5.38 GB (about 513 bytes per event); the rest is room for
+# DuckDB's spill files
+DISK_BYTES_PER_EVENT = 650
 PROGRESS_EVERY_SECONDS = 30.0
 DBT_NODE = re.compile(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)")
 
@@ -278,11 +283,26 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def check_free_disk(path: Path, persons: int) -> None:
+    """Refuse to start a run the disk cannot hold, rather than fail after an hour."""
+    events = persons * EVENTS_PER_PERSON
+    needed = int(events * DISK_BYTES_PER_EVENT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    free = shutil.disk_usage(path.parent).free
+    if free < needed:
+        sys.exit(
+            f"benchmark: about {events / 1e6:,.0f}M events need about {gib(needed)} free next to "
+            f"{path} (the warehouse file and DuckDB's spill files), and {gib(free)} is free; "
+            "pass --path on a larger disk"
+        )
+
+
 def main() -> None:
     args = parse_args()
     persons = args.persons or PERSONS_FOR_EVENTS[args.events]
     end_date = dt.date.fromisoformat(args.end_date)
-    args.path.unlink(missing_ok=True)
+    check_free_disk(args.path, persons)
     env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(args.path), DBT_PROFILES_DIR=str(REPO_ROOT))
     phases = [run_phase(
         "generate",

@@ -16,7 +16,7 @@
 
 with
 
-{#- an incremental run's few days are stored once: finding them parses every raw row's time -#}
+-- an incremental run's few days are stored once: finding them parses every raw row's time
 source as {{ stored_cte() if restage_from else inline_cte() }} (
     select * from {{ source('raw', 'email_events') }}
     {%- if restage_from %}

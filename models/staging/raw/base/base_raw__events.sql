@@ -35,7 +35,7 @@
 
 with
 
-{#- an incremental run's few days are stored once: finding them parses every raw row's time -#}
+-- an incremental run's few days are stored once: finding them parses every raw row's time
 source as {{ stored_cte() if restage_from else inline_cte() }} (
     select * from {{ source('raw', 'events') }}
     {%- if restage_from %}
