@@ -58,6 +58,7 @@ from raw_contract import (
     column_names,
     create_table_sql,
     database_file_problem,
+    drop_incremental_staging,
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -2932,6 +2933,10 @@ def generate(cfg: Config, con: duckdb.DuckDBPyConnection) -> int:
     transaction of its own that commits in chunk order, and one chunk's other inserts. Every
     table gets its chunks in order, so the data is the same as written one chunk at a time."""
     create_tables(con)
+    dropped = drop_incremental_staging(con)
+    if dropped:
+        print(f"dropped {', '.join(dropped)}: built from the raw rows just replaced, they are "
+              "staged whole by the next dbt build", file=sys.stderr)
     cat = build_catalog(cfg)
     b2c_campaigns = build_campaigns(cfg, 7, B2C_CAMPAIGN_THEMES, "", 0)
     b2b_campaigns = build_campaigns(cfg, 14, B2B_CAMPAIGN_THEMES, "b2b_", 1)

@@ -26,7 +26,9 @@ batch; a renamed or changed file makes a new one.
 Replacing everything. With `--replace-all` each table in DIR is replaced by the batch's rows and
 every contract table NOT in DIR is emptied, so raw reflects DIR exactly (the registry records
 mode `replace`). It is never skipped: it is the explicit way to start over. Other tables in
-`raw` are not touched.
+`raw` are not touched. The incremental event staging tables built from the old raw are dropped
+in the same transaction (raw_contract.INCREMENTAL_STAGING_TABLES), so the next `dbt build`
+stages the new raw whole instead of keeping days it would not re-stage.
 
 Finding the tables. In DIR each contract table is one file or one folder named after it:
 `events.parquet`, `identifies.csv`, `email_events.jsonl`, `crm_accounts/`. Formats: Parquet
@@ -98,6 +100,7 @@ from raw_contract import (
     column_names,
     create_table_sql,
     database_file_problem,
+    drop_incremental_staging,
 )
 
 DB_ENV_VAR = "AUDIENCES_DUCKDB_PATH"
@@ -917,6 +920,13 @@ def load_batch(
         if earlier:
             return LoadResult(earlier, {}, [])
     notes: list[str] = []
+    if batch.mode == "replace":
+        dropped = drop_incremental_staging(con)
+        if dropped:
+            notes.append(
+                f"note: dropped {', '.join(dropped)}: built from the raw rows just replaced, "
+                "they are staged whole by the next dbt build"
+            )
     tables = {
         table: load_source(con, plans[table], batch, data_dir, notes)
         if table in plans

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 RAW_SCHEMA = "raw"
 
 # Column order is free in the contract; this order is the one our writers use.
@@ -144,3 +146,31 @@ def column_names(table: str) -> list[str]:
 def create_table_sql(table: str, schema: str = RAW_SCHEMA) -> str:
     columns = ", ".join(f"{name} {sql_type}" for name, sql_type in RAW_TABLES[table])
     return f"create or replace table {schema}.{table} ({columns})"
+
+
+# The staging models that are incremental by day of receipt (dbt tag `received_days`,
+# macros/received_days.sql): an incremental run keeps the days it does not re-stage, so once
+# raw is replaced rather than appended to, their rows stand for rows that may be gone.
+INCREMENTAL_STAGING_TABLES = (
+    "base_raw__events",
+    "base_raw__email_events",
+    "stg_raw__events",
+    "stg_raw__order_items",
+    "stg_raw__email_events",
+)
+
+
+def drop_incremental_staging(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop the incremental staging tables built from an earlier raw, so that the next
+    `dbt build` stages the new raw whole; returns what was dropped (schema.table)."""
+    placeholders = ", ".join("?" for _ in INCREMENTAL_STAGING_TABLES)
+    built = con.execute(
+        "select schema_name, table_name from duckdb_tables() "
+        f"where database_name = current_database() and table_name in ({placeholders}) "
+        "order by all",
+        list(INCREMENTAL_STAGING_TABLES),
+    ).fetchall()
+    for schema, table in built:
+        con.execute(f'drop table "{schema}"."{table}"')
+    return [f"{schema}.{table}" for schema, table in built]
+

@@ -317,3 +317,70 @@ def test_a_row_received_before_the_restaged_days_fails_the_accounting_test(
     dbt_ok(stale, "run", "--select", INCREMENTAL_MODELS + "+", "--full-refresh",
            "--vars", AS_OF_VARS, "--quiet")
     dbt_ok(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
+
+
+def test_the_tables_writers_drop_are_the_incremental_staging_models() -> None:
+    from raw_contract import INCREMENTAL_STAGING_TABLES
+
+    tagged = {
+        path.stem for path in (REPO_ROOT / "models").rglob("*.sql")
+        if "tags=['received_days']" in path.read_text()
+    }
+    assert tagged == set(INCREMENTAL_STAGING_TABLES)
+
+
+def test_replacing_raw_restages_it_whole(replay, tmp_path: Path) -> None:
+    """After `load_raw.py --replace-all` the next run stages the new raw whole: the rows that
+    were replaced away do not linger in the days an incremental run would keep."""
+    replaced = tmp_path / "replaced" / "audiences.duckdb"
+    replaced.parent.mkdir()
+    shutil.copy(replay["replayed"], replaced)
+    batch = tmp_path / "replacement"
+    batch.mkdir()
+    with duckdb.connect(str(replaced)) as connection:
+        for (table,) in connection.execute(
+            "select table_name from duckdb_tables() where schema_name = 'raw' "
+            "and not starts_with(table_name, '_')"
+        ).fetchall():
+            # the replacement lacks the redelivered event, received on days long staged
+            connection.execute(
+                f"copy (select * exclude (_load_batch_id) from raw.{table}"
+                + (f" where event_id <> '{REDELIVERED_EVENT_ID}'" if table == "events" else "")
+                + f") to '{batch / table}.parquet' (format parquet)"
+            )
+    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(replaced))
+    loaded = subprocess.run(
+        [sys.executable, "scripts/load_raw.py", "--replace-all", str(batch)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
+    )
+    assert "dropped" in loaded.stdout and "base_raw__events" in loaded.stdout
+    dbt_ok(replaced, "run", "--select", INCREMENTAL_MODELS, "stg_raw__quarantined_rows",
+           "stg_raw__removed_duplicates", "--quiet")
+    dbt_ok(replaced, "test", "--select", "assert_raw_rows_are_all_accounted_for")
+    with duckdb.connect(str(replaced), read_only=True) as connection:
+        lingering = connection.execute(
+            "select count(*) from staging.base_raw__events where event_id = ?",
+            [REDELIVERED_EVENT_ID],
+        ).fetchone()[0]
+    assert lingering == 0
+
+
+def test_regenerating_into_a_built_warehouse_restages_it_whole(
+    replay, tmp_path: Path
+) -> None:
+    regenerated = tmp_path / "regenerated" / "audiences.duckdb"
+    regenerated.parent.mkdir()
+    shutil.copy(replay["replayed"], regenerated)
+    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(regenerated))
+    completed = subprocess.run(
+        [sys.executable, "scripts/generate_data.py", "--persons", "100", "--seed", "3",
+         "--end-date", END_DATE.isoformat()],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
+    )
+    assert "dropped" in completed.stderr
+    with duckdb.connect(str(regenerated), read_only=True) as connection:
+        left = connection.execute(
+            "select count(*) from duckdb_tables() where table_name in "
+            "('base_raw__events', 'stg_raw__events', 'base_raw__email_events')"
+        ).fetchone()[0]
+    assert left == 0
