@@ -9,7 +9,9 @@
     - a row received before the re-staged days but loaded only now is missed: the row-accounting
       test (tests/staging/assert_raw_rows_are_all_accounted_for.sql) then fails, and
       `dbt build --full-refresh` (or a larger event_restage_days) stages it. The same holds after
-      raw rows were removed or replaced (`scripts/load_raw.py --replace-all`).
+      raw rows were removed or changed by hand; `scripts/load_raw.py --replace-all` and the
+      generator drop these tables instead (scripts/raw_contract.py), so the next run stages
+      the new raw whole.
     A row whose received_at does not parse (quarantined) belongs to no day; it is kept in
     received_on 9999-12-31, re-staged on every run. -#}
 
