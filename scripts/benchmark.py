@@ -146,8 +146,17 @@ def run_phase(name: str, command: list[str], env: dict[str, str]) -> Phase:
     if returncode != 0:
         # a benchmark of a failing build is no figure: show why it failed and stop
         print("".join(tail[-60:]))
+        print(f"[{name}] failed after {time.perf_counter() - started:.1f} s, peak tree RSS "
+              f"{gib(memory.peak)}")
         sys.exit(f"FAILED ({returncode}): {' '.join(command)}")
-    return Phase(name, time.perf_counter() - started, memory.peak)
+    return finished(Phase(name, time.perf_counter() - started, memory.peak))
+
+
+def finished(phase: Phase) -> Phase:
+    """Say a phase's figures as soon as it ends, so a run that fails later keeps them."""
+    print(f"[{phase.name}] done in {phase.seconds:.1f} s, peak tree RSS "
+          f"{gib(phase.peak_rss_bytes)}", flush=True)
+    return phase
 
 
 def in_process_phase(name: str, work: object, *args: object) -> Phase:
@@ -155,7 +164,7 @@ def in_process_phase(name: str, work: object, *args: object) -> Phase:
     started = time.perf_counter()
     with TreeMemory(os.getpid()) as memory:
         work(*args)  # type: ignore[operator]
-    return Phase(name, time.perf_counter() - started, memory.peak)
+    return finished(Phase(name, time.perf_counter() - started, memory.peak))
 
 
 FLOOR_SQL = """
@@ -311,6 +320,7 @@ def main() -> None:
         env,
     )]
     events = count_events(args.path)
+    print(f"[generate] {events:,} events, {events / phases[0].seconds:,.0f} events/s", flush=True)
     phases.append(in_process_phase("floor", one_pass_floor, args.path))
     held = hold_back_last_day(args.path, end_date)
     targets = {
