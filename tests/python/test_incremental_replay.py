@@ -31,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
@@ -176,6 +177,17 @@ def write_batches(source: Path, folder: Path) -> list[Path]:
     return batches
 
 
+def copy_of(warehouse: Path, folder: Path) -> Path:
+    """The warehouse copied into `folder` under its own name (its staging views name it)."""
+    folder.mkdir()
+    return Path(shutil.copy(warehouse, folder / warehouse.name))
+
+
+def restage_days() -> int:
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())
+    return int(project["vars"]["event_restage_days"])
+
+
 def restaged_incrementally(path: Path) -> bool:
     """Whether the last run built base_raw__events as an incremental run (not whole)."""
     results = json.loads((path.parent / "target" / "run_results.json").read_text())
@@ -297,21 +309,36 @@ def test_the_deletes_loaded_mid_replay_left_no_trace_in_the_marts(replay) -> Non
 def test_a_row_received_before_the_restaged_days_fails_the_accounting_test(
     replay, tmp_path: Path
 ) -> None:
-    stale = tmp_path / "stale" / "audiences.duckdb"
-    stale.parent.mkdir()
-    shutil.copy(replay["replayed"], stale)
+    """The window's edge: a row loaded late but received at the first instant of the newest
+    staged day minus event_restage_days is staged; one received a second earlier is not, and
+    the accounting test says so until a full refresh."""
+    stale = copy_of(replay["replayed"], tmp_path / "stale")
     batch = tmp_path / "stale-batch"
     batch.mkdir()
     with duckdb.connect(str(stale)) as connection:
+        newest = connection.execute(
+            "select max(received_on) from staging.base_raw__events "
+            "where received_on <= current_date"
+        ).fetchone()[0]
+        first_restaged = newest - dt.timedelta(days=restage_days())
         connection.execute(
             f"""copy (
-                select * exclude (_load_batch_id) replace (
-                    'replay-stale' as event_id, {at(REPLAY_DAYS[0], '12:00:00')} as received_at)
-                from raw.events where event_id = '{LATE_EVENT_ID}'
+                select events.* exclude (_load_batch_id) replace (
+                    edge.event_id as event_id, edge.received_at as received_at)
+                from raw.events as events, (values
+                    ('replay-edge-inside', {at(first_restaged, '00:00:00')}),
+                    ('replay-edge-outside', {at(first_restaged, '00:00:00')} - interval 1 second)
+                ) as edge (event_id, received_at)
+                where events.event_id = '{LATE_EVENT_ID}'
             ) to '{batch / 'events.parquet'}' (format parquet)"""
         )
     load(stale, batch)
     dbt_ok(stale, "run", "--select", INCREMENTAL_MODELS, "--quiet")
+    with duckdb.connect(str(stale), read_only=True) as connection:
+        staged = [row[0] for row in connection.execute(
+            "select event_id from staging.stg_raw__events where event_id like 'replay-edge-%'"
+        ).fetchall()]
+    assert staged == ["replay-edge-inside"]
     missed = dbt(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
     assert missed.returncode != 0 and "assert_raw_rows_are_all_accounted_for" in missed.stdout
     dbt_ok(stale, "run", "--select", INCREMENTAL_MODELS + "+", "--full-refresh",
@@ -332,9 +359,7 @@ def test_the_tables_writers_drop_are_the_incremental_staging_models() -> None:
 def test_replacing_raw_restages_it_whole(replay, tmp_path: Path) -> None:
     """After `load_raw.py --replace-all` the next run stages the new raw whole: the rows that
     were replaced away do not linger in the days an incremental run would keep."""
-    replaced = tmp_path / "replaced" / "audiences.duckdb"
-    replaced.parent.mkdir()
-    shutil.copy(replay["replayed"], replaced)
+    replaced = copy_of(replay["replayed"], tmp_path / "replaced")
     batch = tmp_path / "replacement"
     batch.mkdir()
     with duckdb.connect(str(replaced)) as connection:
@@ -368,9 +393,7 @@ def test_replacing_raw_restages_it_whole(replay, tmp_path: Path) -> None:
 def test_regenerating_into_a_built_warehouse_restages_it_whole(
     replay, tmp_path: Path
 ) -> None:
-    regenerated = tmp_path / "regenerated" / "audiences.duckdb"
-    regenerated.parent.mkdir()
-    shutil.copy(replay["replayed"], regenerated)
+    regenerated = copy_of(replay["replayed"], tmp_path / "regenerated")
     env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(regenerated))
     completed = subprocess.run(
         [sys.executable, "scripts/generate_data.py", "--persons", "100", "--seed", "3",
