@@ -148,15 +148,17 @@ def create_table_sql(table: str, schema: str = RAW_SCHEMA) -> str:
     return f"create or replace table {schema}.{table} ({columns})"
 
 
-# The staging models that are incremental by day of receipt (dbt tag `received_days`,
-# macros/received_days.sql): an incremental run keeps the days it does not re-stage, so once
-# raw is replaced rather than appended to, their rows stand for rows that may be gone.
+# The event models that are incremental by day of receipt (dbt tag `received_days`: the event
+# staging and its hourly rollup, macros/received_days.sql): an incremental run keeps the days
+# it does not re-stage, so once raw is replaced rather than appended to, their rows stand for
+# rows that may be gone.
 INCREMENTAL_STAGING_TABLES = (
     "base_raw__events",
     "base_raw__email_events",
     "stg_raw__events",
     "stg_raw__order_items",
     "stg_raw__email_events",
+    "int_identity_signals_hourly",
 )
 
 
@@ -173,4 +175,3 @@ def drop_incremental_staging(con: duckdb.DuckDBPyConnection) -> list[str]:
     for schema, table in built:
         con.execute(f'drop table "{schema}"."{table}"')
     return [f"{schema}.{table}" for schema, table in built]
-

@@ -1,12 +1,14 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- Every staged event up to as_of with the person it belongs to: its own user_id when it has
     one, else the user its anonymous id was stitched to, else the anonymous person
     `anon:<anonymous_id>`. Events after as_of are left out, so every trait built on this model
     is as of that instant; so are the events of persons with a delete request, whose history
     the project may not write (raw-contract.md). Only the columns later models read are kept:
-    the payloads, marketing context and raw name stay in stg_raw__events, which spares writing
-    them again for every event. -#}
+    the payloads, marketing context and raw name stay in stg_raw__events. A view: the person
+    of an event changes retroactively (a sign-in today claims the device's past), so a table
+    would be rewritten whole every run, and its readers each read a few columns of a few event
+    types, which DuckDB and Spark push down into the staged events. -#}
 
 with
 
@@ -53,11 +55,11 @@ events_until_as_of as (
 identified as (
     select
         events_until_as_of.*,
-        coalesce(
-            events_until_as_of.user_id,
-            stitched_anonymous_ids.person_id,
-            {{ dbt.concat(["'anon:'", 'events_until_as_of.anonymous_id']) }}
-        ) as person_id,
+        {{ person_of(
+            'events_until_as_of.user_id',
+            'stitched_anonymous_ids.person_id',
+            'events_until_as_of.anonymous_id',
+        ) }} as person_id,
         events_until_as_of.user_id is null
         and stitched_anonymous_ids.person_id is not null as is_stitched
     from events_until_as_of

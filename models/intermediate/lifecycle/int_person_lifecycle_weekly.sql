@@ -11,8 +11,8 @@
 
 with
 
-events as (
-    select * from {{ ref('int_events_identified') }}
+signals as (
+    select * from {{ ref('int_person_signals_hourly') }}
 ),
 
 orders as (
@@ -35,14 +35,23 @@ weeks as (
     from week_numbers
 ),
 
+-- an hourly rollup row's last instant stands for all its events: week ends are as_of minus
+-- whole days, which cut no rollup row (int_person_signals_hourly)
 activity as (
+    select
+        person_id,
+        last_occurred_at as occurred_at
+    from signals
+    where {{ is_lifecycle_activity('event_name') }}
+),
+
+activity_boundary_weeks as (
     select
         person_id,
         occurred_at,
         cast(floor({{ dbt.datediff('occurred_at', as_of(), 'second') }} / 604800) as {{ dbt.type_int() }})
             as boundary_week_number
-    from events
-    where {{ is_lifecycle_activity('event_name') }}
+    from activity
 ),
 
 activity_weeks as (
@@ -55,7 +64,7 @@ activity_weeks as (
                 then boundary_week_number - 1
             else boundary_week_number
         end as week_number
-    from activity
+    from activity_boundary_weeks
 ),
 
 last_activity_per_week as (

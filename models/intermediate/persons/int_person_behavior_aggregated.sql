@@ -2,12 +2,15 @@
 
 {#- Per person, from their events up to as_of: windowed views, cart adds, shares and reviews,
     sign-up, most frequent viewed category and top interests, preferred device, hour and day
-    of week, active days, and the raw engagement score. -#}
+    of week, active days, and the raw engagement score. Read from the hourly rollup
+    (int_person_signals_hourly): each row stands for event_count events of one hour, and a
+    window is tested on its last_occurred_at, which lies on the same side of every window
+    boundary as all the row's events. -#}
 
 with
 
-events as (
-    select * from {{ ref('int_events_identified') }}
+signals as (
+    select * from {{ ref('int_person_signals_hourly') }}
 ),
 
 engagement_weights as (
@@ -18,19 +21,30 @@ counts as (
     select
         person_id,
         {% for days in [7, 30, 90] %}
-            sum(case when event_name = 'Product Viewed' and {{ in_last_days('occurred_at', days) }} then 1 else 0 end)
-                as product_views_{{ days }}d,
-            sum(case when event_name = 'Product Added' and {{ in_last_days('occurred_at', days) }} then 1 else 0 end)
-                as cart_adds_{{ days }}d,
+            sum(case
+                when event_name = 'Product Viewed' and {{ in_last_days('last_occurred_at', days) }}
+                    then event_count
+                else 0
+            end) as product_views_{{ days }}d,
+            sum(case
+                when event_name = 'Product Added' and {{ in_last_days('last_occurred_at', days) }}
+                    then event_count
+                else 0
+            end) as cart_adds_{{ days }}d,
         {% endfor %}
-        sum(case when event_name = 'Product Shared' and {{ in_last_days('occurred_at', 90) }} then 1 else 0 end)
-            as shares_90d,
-        sum(case when event_name = 'Product Reviewed' and {{ in_last_days('occurred_at', 90) }} then 1 else 0 end)
-            as reviews_90d,
-        min(case when event_name = 'Signed Up' then occurred_at end) as signed_up_at,
-        count(distinct case when {{ in_last_days('occurred_at', 30) }} then cast(occurred_at as date) end)
-            as active_days_30d
-    from events
+        sum(case
+            when event_name = 'Product Shared' and {{ in_last_days('last_occurred_at', 90) }} then event_count
+            else 0
+        end) as shares_90d,
+        sum(case
+            when event_name = 'Product Reviewed' and {{ in_last_days('last_occurred_at', 90) }} then event_count
+            else 0
+        end) as reviews_90d,
+        min(case when event_name = 'Signed Up' then first_occurred_at end) as signed_up_at,
+        count(distinct case
+            when {{ in_last_days('last_occurred_at', 30) }} then cast(last_occurred_at as date)
+        end) as active_days_30d
+    from signals
     group by person_id
 ),
 
@@ -38,9 +52,9 @@ viewed_categories as (
     select
         person_id,
         category,
-        count(*) as views,
-        max(occurred_at) as last_viewed_at
-    from events
+        sum(event_count) as views,
+        max(last_occurred_at) as last_viewed_at
+    from signals
     where event_name = 'Product Viewed' and category is not null
     group by person_id, category
 ),
@@ -65,16 +79,16 @@ interests as (
 
 {% for trait, expression in [
     ('device', 'device_type'),
-    ('hour', hour_of_day('occurred_at')),
-    ('day_of_week', iso_day_of_week('occurred_at')),
+    ('hour', hour_of_day('occurred_hour')),
+    ('day_of_week', iso_day_of_week('occurred_hour')),
 ] %}
     {{ trait }}_counts as (
         select
             person_id,
             {{ expression }} as {{ trait }}_value,
-            count(*) as events,
-            max(occurred_at) as last_seen_at
-        from events
+            sum(event_count) as events,
+            max(last_occurred_at) as last_seen_at
+        from signals
         where {{ expression }} is not null
         group by person_id, {{ expression }}
     ),
@@ -97,13 +111,15 @@ aged_events as (
     select
         person_id,
         event_name,
-        {{ days_between('occurred_at', as_of()) }} as event_age_days
-    from events
+        event_count,
+        {{ days_between('last_occurred_at', as_of()) }} as event_age_days
+    from signals
 ),
 
 weighted_events as (
     select
         aged_events.person_id,
+        aged_events.event_count,
         coalesce(engagement_weights.weight, 0)
         * power(0.5, 1e0 * aged_events.event_age_days / {{ var('engagement_half_life_days') }})
             as decayed_weight
@@ -115,7 +131,10 @@ weighted_events as (
 engagement as (
     select
         person_id,
-        round(sum(decayed_weight), 6) as engagement_raw_score
+        -- each event's weight as a fixed-point decimal, summed exactly: a float sum depends on
+        -- the order and grouping of its terms, which flipped the 6th decimal now and then
+        -- between two builds of the same data
+        1e0 * round(sum(cast(decayed_weight as decimal(38, 12)) * event_count), 6) as engagement_raw_score
     from weighted_events
     group by person_id
 ),
