@@ -20,7 +20,7 @@ with
 source as {{ stored_cte() if restage_from else inline_cte() }} (
     select * from {{ source('raw', 'email_events') }}
     {%- if restage_from %}
-        where {{ received_on(parse_timestamp_utc('received_at')) }} >= {{ restage_from }}
+        where {{ received_on(raw_timestamp_utc(source('raw', 'email_events'), 'received_at')) }} >= {{ restage_from }}
     {%- endif %}
 ),
 
@@ -75,7 +75,7 @@ typed as {{ inline_cte() }} (
         -- timestamps
         cast(source.occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
         {{ parse_timestamp_utc('source.occurred_at') }} as occurred_at,
-        {{ parse_timestamp_utc('source.received_at') }} as received_at
+        {{ raw_timestamp_utc(source('raw', 'email_events'), 'received_at', 'source') }} as received_at
     from source
     left join repeated_email_event_ids
         on {{ clean_text('source.email_event_id') }} = repeated_email_event_ids.email_event_id

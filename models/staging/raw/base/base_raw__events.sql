@@ -39,7 +39,7 @@ with
 source as {{ stored_cte() if restage_from else inline_cte() }} (
     select * from {{ source('raw', 'events') }}
     {%- if restage_from %}
-        where {{ received_on(parse_timestamp_utc('received_at')) }} >= {{ restage_from }}
+        where {{ received_on(raw_timestamp_utc(source('raw', 'events'), 'received_at')) }} >= {{ restage_from }}
     {%- endif %}
 ),
 
@@ -105,7 +105,7 @@ typed as {{ inline_cte() }} (
         -- timestamps
         cast(source.occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
         {{ parse_timestamp_utc('source.occurred_at') }} as occurred_at,
-        {{ parse_timestamp_utc('source.received_at') }} as received_at,
+        {{ raw_timestamp_utc(source('raw', 'events'), 'received_at', 'source') }} as received_at,
 
         -- payloads, as received: the one copy the CTEs carry
         cast(source.properties as {{ dbt.type_string() }}) as raw_properties,
