@@ -133,8 +133,11 @@ engagement as (
         person_id,
         -- each event's weight as a fixed-point decimal, summed exactly: a float sum depends on
         -- the order and grouping of its terms, which flipped the 6th decimal now and then
-        -- between two builds of the same data
-        1e0 * round(sum(cast(decayed_weight as decimal(38, 12)) * event_count), 6) as engagement_raw_score
+        -- between two builds of the same data. Precisions small enough that the product keeps
+        -- its 12 decimals on Spark, which cuts the scale of a product wider than 38 digits.
+        1e0 * round(
+            sum(cast(decayed_weight as decimal(24, 12)) * cast(event_count as decimal(10, 0))), 6
+        ) as engagement_raw_score
     from weighted_events
     group by person_id
 ),

@@ -8,8 +8,8 @@ persons as (
     select * from {{ ref('dim_persons') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_identified') }}
+signals as (
+    select * from {{ ref('int_person_signals_hourly') }}
 ),
 
 audience_catalog as (
@@ -19,11 +19,11 @@ audience_catalog as (
 window_actions as (
     select
         person_id,
-        sum(case when event_name = 'Product Shared' then 1 else 0 end) as shares_in_window,
-        sum(case when event_name = 'Product Reviewed' then 1 else 0 end) as reviews_in_window
-    from events
+        sum(case when event_name = 'Product Shared' then event_count else 0 end) as shares_in_window,
+        sum(case when event_name = 'Product Reviewed' then event_count else 0 end) as reviews_in_window
+    from signals
     where event_name in ('Product Shared', 'Product Reviewed')
-        and {{ in_last_days('occurred_at', var('sharer_days')) }}
+        and {{ in_last_days('last_occurred_at', var('sharer_days')) }}
     group by person_id
 ),
 

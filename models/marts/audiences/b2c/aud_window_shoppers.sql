@@ -8,8 +8,8 @@ persons as (
     select * from {{ ref('dim_persons') }}
 ),
 
-events as (
-    select * from {{ ref('int_events_identified') }}
+signals as (
+    select * from {{ ref('int_person_signals_hourly') }}
 ),
 
 orders as (
@@ -27,10 +27,10 @@ audience_catalog as (
 window_views as (
     select
         person_id,
-        count(*) as product_views_in_window
-    from events
+        sum(event_count) as product_views_in_window
+    from signals
     where event_name = 'Product Viewed'
-        and {{ in_last_days('occurred_at', var('window_shopper_days')) }}
+        and {{ in_last_days('last_occurred_at', var('window_shopper_days')) }}
     group by person_id
 ),
 
