@@ -99,13 +99,34 @@ ranked_contact_emails as (
     where user_id is not null and email is not null
 ),
 
-ranked_email_event_emails as (
+user_email_events as (
     select
         user_id,
         email,
-        row_number() over (partition by user_id order by occurred_at desc, email asc) as recency_rank
+        occurred_at
     from email_events
     where user_id is not null and email is not null and occurred_at <= {{ as_of() }}
+),
+
+latest_user_email_events as (
+    select
+        user_id,
+        max(occurred_at) as latest_occurred_at
+    from user_email_events
+    group by user_id
+),
+
+-- the newest email event's address, the smallest on a tie: a group-by and a join instead of a
+-- window that sorted every email event by user
+newest_email_event_emails as (
+    select
+        user_email_events.user_id,
+        min(user_email_events.email) as email
+    from user_email_events
+    inner join latest_user_email_events
+        on user_email_events.user_id = latest_user_email_events.user_id
+            and user_email_events.occurred_at = latest_user_email_events.latest_occurred_at
+    group by user_email_events.user_id
 ),
 
 known_users as (
@@ -113,14 +134,14 @@ known_users as (
     union
     select user_id from ranked_contact_emails
     union
-    select user_id from ranked_email_event_emails
+    select user_id from newest_email_event_emails
 ),
 
 final as (
     select
         known_users.user_id,
         coalesce(
-            newest_traits.identify_email, ranked_contact_emails.email, ranked_email_event_emails.email
+            newest_traits.identify_email, ranked_contact_emails.email, newest_email_event_emails.email
         ) as email,
         {{ parse_boolean('newest_traits.marketing_opt_in_text') }} as marketing_opt_in,
         latest_opt_ins.latest_opt_in_at,
@@ -136,9 +157,8 @@ final as (
     left join ranked_contact_emails
         on known_users.user_id = ranked_contact_emails.user_id
             and ranked_contact_emails.recency_rank = 1
-    left join ranked_email_event_emails
-        on known_users.user_id = ranked_email_event_emails.user_id
-            and ranked_email_event_emails.recency_rank = 1
+    left join newest_email_event_emails
+        on known_users.user_id = newest_email_event_emails.user_id
 )
 
 select * from final
