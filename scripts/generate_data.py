@@ -32,9 +32,7 @@ import argparse
 import contextlib
 import hashlib
 import os
-import queue
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -56,7 +54,6 @@ from raw_contract import (
     RAW_SCHEMA,
     RAW_TABLES,
     column_names,
-    create_table_sql,
     database_file_problem,
     drop_incremental_staging,
 )
@@ -650,8 +647,13 @@ class Recipients:
 
 @dataclass
 class EmailRows:
-    user: np.ndarray
-    email: np.ndarray
+    """Email events by recipient (codes into the recipients' user ids and emails, so that the
+    text is written as a dictionary rather than converted row by row)."""
+
+    recipient: np.ndarray
+    user_known: np.ndarray  # False: the ESP did not send the user id
+    users: np.ndarray  # object, per recipient: user_id text or None
+    emails: np.ndarray  # object, per recipient: clean lower-case email
     campaign: np.ndarray
     event_type: np.ndarray
     occ: np.ndarray
@@ -664,7 +666,7 @@ def email_rows(rng: np.random.Generator, rec: Recipients, camps: Campaigns,
     n_rec, n_camp = rec.email.size, camps.send_ts.size
     if n_rec == 0 or n_camp == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return EmailRows(np.zeros(0, object), np.zeros(0, object), empty, empty, empty)
+        return EmailRows(empty, np.zeros(0, bool), rec.user, rec.email, empty, empty, empty)
     shape = (n_rec, n_camp)
     camp_t = camps.send_ts[None, :]
     send = (
@@ -706,9 +708,8 @@ def email_rows(rng: np.random.Generator, rec: Recipients, camps: Campaigns,
     event_type, occ = np.concatenate(types), np.concatenate(times)
     inside = occ <= cfg.end_ts - 60
     r, c, event_type, occ = r[inside], c[inside], event_type[inside], occ[inside]
-    user = rec.user[r].copy()
-    user[rng.random(r.size) < 0.1] = None  # the ESP does not always know the user id
-    return EmailRows(user, rec.email[r], c, event_type, occ)
+    user_known = ~(rng.random(r.size) < 0.1)  # the ESP does not always know the user id
+    return EmailRows(r, user_known, rec.user, rec.email, c, event_type, occ)
 
 
 # ----------------------------------------------------------------------------- identities
@@ -2405,27 +2406,31 @@ CONTEXT_SQL = json_object_sql([
 
 
 def product_line_sql(sign: str) -> str:
+    """An order line as JSON, its price negated when sign is '-'."""
     return (
-        "'[' || string_agg('{\"product_id\":\"' || product_id || '\",\"category\":\"' || category"
+        "'{\"product_id\":\"' || product_id || '\",\"category\":\"' || category"
         f" || '\",\"price\":' || cast({sign}price_cents / 100 as varchar) || ',\"quantity\":' || "
-        "cast(quantity as varchar) || '}', ',' order by line) || ']'"
+        "cast(quantity as varchar) || '}'"
     )
+
+
+# Every order line of a chunk as JSON, lines in (order, line) order (`k` numbers them). Writer
+# joins each order's lines with numpy and Arrow: an ordered string_agg per order cost more
+# than the rest of the properties' SQL, and ran again for the ledger.
+ORDER_LINES_SQL = f"""
+select {product_line_sql('')} as line_pos, {product_line_sql('-')} as line_neg
+from chunk_items
+order by k
+"""
 
 
 # The events' SQL. PROPERTIES_SQL and CONTEXT_SQL are evaluated once per distinct combination
 # of their inputs (a chunk has ~4% distinct properties and ~0.1% distinct contexts), on one
 # representative row each (`u` numbers them); every row then takes its text from a dictionary.
+# chunk_orders holds each order's revenue_cents and its lines as JSON arrays, products_pos and
+# products_neg (Writer.order_products).
 EVENTS_JOINED_SQL = f"""
-with items_agg as (
-    select
-        order_key,
-        cast(sum(price_cents * quantity) as bigint) as revenue_cents,
-        {product_line_sql('')} as products_pos,
-        {product_line_sql('-')} as products_neg
-    from chunk_items
-    group by order_key
-),
-joined as (
+with joined as (
     select
         e.*,
         case
@@ -2437,7 +2442,7 @@ joined as (
             case when e.flaw = {F_NEGATIVE_REVENUE} then i.products_neg else i.products_pos end
         end as products
     from {{source}} as e
-    left join items_agg as i on e.order_key = i.order_key
+    left join chunk_orders as i on e.order_key = i.order_key
 )
 """
 
@@ -2680,15 +2685,7 @@ class Writer:
                 "copies": copies[index],
             })
 
-        items = out.items
-        items_table = pa.table({
-            "order_key": items["order"].astype(np.int64),
-            "line": items["line"].astype(np.int64),
-            "product_id": dict_array(items["product"], self.product_ids),
-            "category": dict_array(self.cat.category[items["product"]], v["categories"]),
-            "price_cents": self.cat.price_cents[items["product"]],
-            "quantity": items["quantity"].astype(np.int64),
-        })
+        orders_table = self.order_products(out.items)
         # properties and context: made once per distinct combination of their inputs
         props_sample, props_of_row = distinct_rows([
             name, product_code, category, brand, price, ev["quantity"], ev["order"],
@@ -2697,7 +2694,7 @@ class Writer:
             fl.flaw == F_NEGATIVE_REVENUE,
         ])
         props = self.per_combination(self.properties_sql, "chunk_props",
-                                     event_table(props_sample), items_table)
+                                     event_table(props_sample), orders_table)
         context_sample, context_of_row = distinct_rows(
             [ev["device"], ev["os"], ev["location"], utm])
         context = self.per_combination(EVENTS_CONTEXT_SQL, "chunk_context",
@@ -2727,22 +2724,57 @@ class Writer:
         chunk.events_statements.append((self.events_sql, {"chunk_rows": rows_table}))
         chunk.other_statements.append((self.ledger_sql, {
             "chunk_flawed": event_table(np.flatnonzero(fl.flaw)),
-            "chunk_items": items_table,
+            "chunk_orders": orders_table,
         }))
         return rows.size
 
     def per_combination(self, sql: str, view: str, sample: pa.Table,
-                        items: pa.Table | None = None) -> pa.Array:
-        """The text `sql` makes of `view`, the rows `sample` numbered `u`; `chunk_items` is
-        `items`. Runs in an in-memory database of its own, while the file is written."""
+                        orders: pa.Table | None = None) -> pa.Array:
+        """The text `sql` makes of `view`, the rows `sample` numbered `u`; `chunk_orders` is
+        `orders`. Runs in an in-memory database of its own, while the file is written."""
         sample = sample.append_column("u", pa.array(np.arange(sample.num_rows)))
-        views = {view: sample} if items is None else {view: sample, "chunk_items": items}
+        views = {view: sample} if orders is None else {view: sample, "chunk_orders": orders}
+        return self.scratch_query(sql, views).column(0).combine_chunks()
+
+    def scratch_query(self, sql: str, views: dict[str, pa.Table]) -> pa.Table:
+        """What `sql` returns reading the tables `views` (by name), in the in-memory database."""
         for name, data in views.items():
             self.scratch.register(name, data)
-        text = self.scratch.execute(sql).fetch_arrow_table().column(0).combine_chunks()
+        result = self.scratch.execute(sql).fetch_arrow_table()
         for name in views:
             self.scratch.unregister(name)
-        return text
+        return result
+
+    def order_products(self, items: dict[str, np.ndarray]) -> pa.Table:
+        """chunk_orders: per order with lines, its revenue in cents and its lines as JSON
+        arrays (prices as they are and negated), lines in order, as the ordered string_agg of
+        each order's lines made them."""
+        key = items["order"].astype(np.int64)
+        by_line = np.lexsort((items["line"], key))
+        key, product = key[by_line], items["product"][by_line]
+        quantity = items["quantity"][by_line].astype(np.int64)
+        price = self.cat.price_cents[product]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else by_line
+        lines = self.scratch_query(ORDER_LINES_SQL, {"chunk_items": pa.table({
+            "product_id": dict_array(product, self.product_ids),
+            "category": dict_array(self.cat.category[product], self.vocab["categories"]),
+            "price_cents": price,
+            "quantity": quantity,
+            "k": np.arange(key.size),
+        })})
+        offsets = pa.array(np.r_[starts, key.size], type=pa.int32())
+
+        def json_array(column: str) -> pa.Array:
+            line_json = lines.column(column).combine_chunks()
+            joined = pc.binary_join(pa.ListArray.from_arrays(offsets, line_json), ",")
+            return pc.binary_join_element_wise("[", joined, "]", "")
+
+        return pa.table({
+            "order_key": key[starts],
+            "revenue_cents": np.add.reduceat(price * quantity, starts) if key.size else price,
+            "products_pos": json_array("line_pos"),
+            "products_neg": json_array("line_neg"),
+        })
 
     def prepare_emails(self, out: ChunkOutput, rng: np.random.Generator,
                        statements: list[Statement]) -> int:
@@ -2760,11 +2792,16 @@ class Writer:
                                                         self.cfg.end_ts * MICROS)
         cased = choose_rows(rng, flaw < 0, counts[1])
         flaw[cased] = 1
-        email = em.email.copy()
         detail = np.full(n, None, dtype=object)
         detail[redelivered] = (1 + extra).astype(str)
-        detail[cased] = email[cased]
-        email[cased] = [email_variant(rng, e) for e in email[cased]]
+        detail[cased] = em.emails[em.recipient[cased]]
+        # a cased row's email is its variant, numbered after the recipients' clean emails
+        variants = [email_variant(rng, e) for e in detail[cased]]
+        email_code = em.recipient.copy()
+        email_code[cased] = em.emails.size + np.arange(cased.size)
+        email_text = strings(np.concatenate([em.emails, np.array(variants, dtype=object)]))
+        has_user = np.array([user is not None for user in em.users], dtype=bool)
+        user_code = np.where(em.user_known & has_user[em.recipient], em.recipient, -1)
         seq = out.key_base + np.arange(n, dtype=np.int64)
         # every row written, in the order (received_at, seq, copy_no)
         rows = np.concatenate([np.arange(n), copy_rows])
@@ -2775,8 +2812,8 @@ class Writer:
         campaigns = strings(out.campaign_ids)
         table = pa.table({
             "seq": seq[rows],
-            "user_id": strings(em.user[rows]),
-            "email": strings(email[rows]),
+            "user_id": dict_array(user_code[rows], strings(em.users)),
+            "email": dict_array(email_code[rows], email_text),
             "campaign_id": dict_array(em.campaign[rows], campaigns),
             "event_type": dict_array(em.event_type[rows], self.vocab["email_types"]),
             "occ": em.occ[rows],
@@ -2872,11 +2909,51 @@ def database_path() -> Path:
     return path
 
 
+# The compression of the big tables' text columns, named up front. Left to choose, DuckDB tries
+# every method on every segment: a dictionary for the unique ids and timestamps, FSST for the
+# repeated ids and names, in vain (storing the events took 1.8 us a row against 1.4 named, in
+# a test). These are the methods it picks anyway, so the file is the same size, except for
+# `properties`, where it picked FSST for some segments and a dictionary for others: the
+# dictionary costs a third less and a few % more of that column. The choice is kept in the
+# catalog only: the tables' SQL and columns stay the contract's.
+COLUMN_COMPRESSION: dict[str, dict[str, str]] = {
+    "events": {
+        "event_id": "fsst",
+        "event_name": "dictionary",
+        "anonymous_id": "dictionary",
+        "user_id": "dictionary",
+        "account_id": "dictionary",
+        "occurred_at": "fsst",
+        "properties": "dictionary",
+        "context": "dictionary",
+    },
+    "email_events": {
+        "email_event_id": "fsst",
+        "user_id": "dictionary",
+        "email": "dictionary",
+        "campaign_id": "dictionary",
+        "event_type": "dictionary",
+        "occurred_at": "fsst",
+    },
+}
+
+
+def raw_table_sql(table: str) -> str:
+    """The contract's `create or replace table` for a raw table, with the compression of
+    COLUMN_COMPRESSION named for its columns."""
+    forced = COLUMN_COMPRESSION.get(table, {})
+    columns = ", ".join(
+        f"{name} {sql_type}" + (f" using compression {forced[name]}" if name in forced else "")
+        for name, sql_type in RAW_TABLES[table]
+    )
+    return f"create or replace table {RAW_SCHEMA}.{table} ({columns})"
+
+
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(f"create schema if not exists {FLAW_LEDGER_SCHEMA}")
     for table in RAW_TABLES:
-        con.execute(create_table_sql(table))
+        con.execute(raw_table_sql(table))
     ledger_columns = ", ".join(f"{name} {sql_type}" for name, sql_type in FLAW_LEDGER_COLUMNS)
     con.execute(
         f"create or replace table {FLAW_LEDGER_SCHEMA}.{FLAW_LEDGER_TABLE} ({ledger_columns})"
@@ -2896,42 +2973,52 @@ def plan_chunks(cfg: Config) -> list[tuple[str, int, int, int]]:
     return chunks
 
 
-class OrderedCommits:
-    """Lets concurrent transactions commit one at a time in the order of their turns (0, 1,
-    ...), so that rows land in a table in that order whatever finishes first."""
+class TransactionWriter:
+    """Runs chunks' statements on one connection in a thread of its own, a chunk at a time in
+    the order they are given, all in one transaction that commits at the end.
 
-    def __init__(self) -> None:
-        self.next_turn = 0
-        self.failed_turn = sys.maxsize  # the first turn that failed
-        self.changed = threading.Condition()
+    One transaction for the whole run lets DuckDB write each table's row groups to the file as
+    they fill, compressed once; a commit per chunk logged the chunk's rows to the WAL and
+    compressed them at each automatic checkpoint (in a test, a fifth more CPU for the events'
+    insert). The written blocks stay cached in DuckDB's buffer pool, within its memory_limit.
+    Rows land in the order given, so the data is the same."""
 
-    def commit(self, con: duckdb.DuckDBPyConnection, turn: int) -> None:
-        with self.changed:
-            self.changed.wait_for(
-                lambda: self.next_turn == turn or self.failed_turn <= turn)
-            if self.failed_turn <= turn:
-                raise RuntimeError(f"chunk {self.failed_turn} failed to write")
-            con.execute("commit")
-            self.next_turn += 1
-            self.changed.notify_all()
+    def __init__(self, con: duckdb.DuckDBPyConnection, in_flight: int) -> None:
+        self.con = con
+        self.in_flight = in_flight  # chunks running or queued at most: bounds memory
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.writing: list[Future[None]] = []
+        con.execute("begin")
 
-    def fail(self, turn: int) -> None:
-        """Turn `turn` will not commit, nor will any later turn."""
-        with self.changed:
-            self.failed_turn = min(self.failed_turn, turn)
-            self.changed.notify_all()
+    def submit(self, statements: list[Statement]) -> None:
+        while len(self.writing) >= self.in_flight:
+            self.writing.pop(0).result()
+        self.writing.append(self.pool.submit(Writer.execute, statements, self.con))
 
+    def wait(self) -> None:
+        """Wait for every statement given; raises the first failure."""
+        while self.writing:
+            self.writing.pop(0).result()
 
-EVENT_WRITERS = 2  # chunks whose insert into raw.events runs at once
+    def commit(self) -> None:
+        self.wait()
+        self.pool.shutdown()
+        self.con.execute("commit")
+
+    def abandon(self) -> None:
+        """Stop after the running chunk and roll back (after a failure)."""
+        self.pool.shutdown(cancel_futures=True)
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("rollback")
 
 
 def generate(cfg: Config, con: duckdb.DuckDBPyConnection) -> int:
     """Generate every chunk into the open database; returns the number of event rows.
 
-    While the next chunk is generated and prepared, threads run the inserts (DuckDB releases
-    the GIL while it works): up to EVENT_WRITERS chunks' inserts into raw.events, each in a
-    transaction of its own that commits in chunk order, and one chunk's other inserts. Every
-    table gets its chunks in order, so the data is the same as written one chunk at a time."""
+    While the next chunk is generated and prepared, two threads run the inserts of the chunks
+    before it (DuckDB releases the GIL while it works): one the inserts into raw.events, the
+    other every other table's. Each keeps to chunk order, so the data is the same as written
+    one chunk at a time."""
     create_tables(con)
     dropped = drop_incremental_staging(con)
     if dropped:
@@ -2941,33 +3028,12 @@ def generate(cfg: Config, con: duckdb.DuckDBPyConnection) -> int:
     b2c_campaigns = build_campaigns(cfg, 7, B2C_CAMPAIGN_THEMES, "", 0)
     b2b_campaigns = build_campaigns(cfg, 14, B2B_CAMPAIGN_THEMES, "b2b_", 1)
     writer = Writer(con, cfg, cat)
-    cursors: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
-    for _ in range(EVENT_WRITERS):
-        cursors.put(con.cursor())
-    other_con = con.cursor()
-    commits = OrderedCommits()
-
-    def insert_events(statements: list[Statement], turn: int) -> None:
-        cursor = cursors.get()
-        try:
-            cursor.execute("begin")
-            writer.execute(statements, cursor)
-            commits.commit(cursor, turn)
-        except BaseException:
-            commits.fail(turn)
-            with contextlib.suppress(duckdb.Error):
-                cursor.execute("rollback")
-            raise
-        finally:
-            cursors.put(cursor)
-
+    events_writer = TransactionWriter(con.cursor(), in_flight=2)
+    other_writer = TransactionWriter(con.cursor(), in_flight=2)
     events = 0
     progress = tqdm(plan_chunks(cfg), unit="chunk", desc="generating", file=sys.stderr)
-    with (ThreadPoolExecutor(max_workers=EVENT_WRITERS) as events_pool,
-          ThreadPoolExecutor(max_workers=1) as other_pool):
-        events_writing: list[Future[None]] = []
-        other_writing: Future[None] | None = None
-        for turn, (kind, chunk_no, first, size) in enumerate(progress):
+    try:
+        for kind, chunk_no, first, size in progress:
             if kind == "b2c":
                 out = b2c_chunk(cfg, cat, b2c_campaigns, chunk_no, first, size)
                 flaw_rng = rng_for(cfg, STREAM_FLAWS, chunk_no)
@@ -2975,22 +3041,19 @@ def generate(cfg: Config, con: duckdb.DuckDBPyConnection) -> int:
                 out = b2b_chunk(cfg, b2b_campaigns, chunk_no, first, size)
                 flaw_rng = rng_for(cfg, STREAM_FLAWS, 1_000_000 + chunk_no)
             chunk = writer.prepare(out, flaw_rng)
-            # at most EVENT_WRITERS chunks' events and one chunk's other rows in flight
-            while len(events_writing) >= EVENT_WRITERS:
-                events_writing.pop(0).result()
-            if other_writing is not None:
-                other_writing.result()
-            events_writing.append(events_pool.submit(insert_events, chunk.events_statements,
-                                                     turn))
-            other_writing = other_pool.submit(writer.execute, chunk.other_statements, other_con)
+            events_writer.submit(chunk.events_statements)
+            other_writer.submit(chunk.other_statements)
             events += chunk.events
             progress.set_postfix(events=f"{events:,}")
-        for future in [*events_writing, other_writing]:
-            if future is not None:
-                future.result()
-    while not cursors.empty():
-        cursors.get().close()
-    other_con.close()
+        # the other tables' commit first: it overlaps the last chunks' events inserts
+        other_writer.commit()
+        events_writer.commit()
+    except BaseException:
+        events_writer.abandon()
+        other_writer.abandon()
+        raise
+    for cursor in (events_writer.con, other_writer.con):
+        cursor.close()
     con.execute("checkpoint")
     return events
 

@@ -16,12 +16,13 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-from generate_data import EVENT_NAMES, FLAW_TYPES  # noqa: E402
+from generate_data import COLUMN_COMPRESSION, EVENT_NAMES, FLAW_TYPES  # noqa: E402
 from raw_contract import (  # noqa: E402
     FLAW_LEDGER_COLUMNS,
     FLAW_LEDGER_SCHEMA,
     FLAW_LEDGER_TABLE,
     RAW_TABLES,
+    create_table_sql,
 )
 
 SCRIPT = REPO_ROOT / "scripts" / "generate_data.py"
@@ -129,6 +130,26 @@ def test_every_contract_table_has_exactly_the_contract_columns(
         """)
         assert found == columns, table
         assert scalar(flawed, f"select count(*) from raw.{table}") > 0, table
+
+
+def test_the_compression_named_for_columns_is_used_and_the_tables_sql_is_the_contracts(
+    flawed: duckdb.DuckDBPyConnection,
+) -> None:
+    # the generator names DuckDB's own choice of compression for the big text columns (to spare
+    # it trying every method); that leaves the tables' SQL as the contract's create statement
+    table_sql = "select table_name, sql from duckdb_tables() where schema_name = 'raw'"
+    with duckdb.connect() as contract:
+        contract.execute("create schema raw")
+        for table in RAW_TABLES:
+            contract.execute(create_table_sql(table))
+        assert sorted(rows(flawed, table_sql)) == sorted(rows(contract, table_sql))
+    for table, named in COLUMN_COMPRESSION.items():
+        for column, method in named.items():
+            used = rows(flawed, f"""
+                select distinct lower(compression) from pragma_storage_info('raw.{table}')
+                where column_name = '{column}' and segment_type = 'VARCHAR'
+            """)
+            assert used == [(method,)], (table, column, used)
 
 
 def test_the_flaw_ledger_exists(flawed: duckdb.DuckDBPyConnection) -> None:
