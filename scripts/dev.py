@@ -204,6 +204,8 @@ def test_job(args: argparse.Namespace) -> None:
     run([venv_bin("ruff"), "check", "scripts", "tests"], env)
     generate(duckdb_path, TEST_PERSONS, TEST_SEED, TEST_END_DATE, PUBLISH_WEEKS)
     publish_weekly(duckdb_path, serving, TEST_END_DATE, PUBLISH_WEEKS)
+    # publishes leave unit tests out (scripts/publish.py): here they run, on the built warehouse
+    run([venv_bin("dbt"), "test", "--select", "test_type:unit"], env)
     run([venv_bin("sqlfluff"), "lint", "models", "tests", "analyses"], env)
     env["AUDIENCES_TEST_WAREHOUSE"] = str(duckdb_path)
     env["AUDIENCES_TEST_SERVING"] = str(serving)
