@@ -264,10 +264,12 @@ def dbt_build(as_of: str, target: Path) -> list[str]:
 
 
 def report(phases: list[Phase], events: int, persons: int, held: int,
-           targets: dict[str, Path]) -> None:
+           targets: dict[str, Path], warehouse: Path) -> None:
     by_name = {phase.name: phase for phase in phases}
+    size = warehouse.stat().st_size
     print(f"\npersons            {persons:>14,}")
     print(f"events             {events:>14,}  ({held:,} rows of the last day held back)")
+    print(f"warehouse file     {gib(size):>14}  ({size / events:,.0f} bytes per event)")
     print(f"{'phase':<16}{'wall s':>10}{'events/s':>14}{'peak RSS':>12}")
     for phase in phases:
         print(f"{phase.name:<16}{phase.seconds:>10.1f}{events / phase.seconds:>14,.0f}"
@@ -291,10 +293,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--end-date", default="2026-06-30")
     parser.add_argument("--path", type=Path, default=Path("/tmp/audiences_benchmark.duckdb"))
+    parser.add_argument(
+        "--skip-disk-check", action="store_true",
+        help="start even when the free disk is under the estimate (it only warns then)",
+    )
     return parser.parse_args()
 
 
-def check_free_disk(path: Path, persons: int) -> None:
+def check_free_disk(path: Path, persons: int, skip: bool) -> None:
     """Refuse to start a run the disk cannot hold, rather than fail after an hour."""
     events = persons * EVENTS_PER_PERSON
     needed = int(events * DISK_BYTES_PER_EVENT)
@@ -302,18 +308,20 @@ def check_free_disk(path: Path, persons: int) -> None:
     path.unlink(missing_ok=True)
     free = shutil.disk_usage(path.parent).free
     if free < needed:
-        sys.exit(
+        message = (
             f"benchmark: about {events / 1e6:,.0f}M events need about {gib(needed)} free next to "
-            f"{path} (the warehouse file and DuckDB's spill files), and {gib(free)} is free; "
-            "pass --path on a larger disk"
+            f"{path} (the warehouse file and DuckDB's spill files), and {gib(free)} is free"
         )
+        if not skip:
+            sys.exit(f"{message}; pass --path on a larger disk (or --skip-disk-check)")
+        print(f"{message}; starting anyway (--skip-disk-check)", flush=True)
 
 
 def main() -> None:
     args = parse_args()
     persons = args.persons or PERSONS_FOR_EVENTS[args.events]
     end_date = dt.date.fromisoformat(args.end_date)
-    check_free_disk(args.path, persons)
+    check_free_disk(args.path, persons, args.skip_disk_check)
     env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(args.path), DBT_PROFILES_DIR=str(REPO_ROOT))
     phases = [run_phase(
         "generate",
@@ -335,7 +343,7 @@ def main() -> None:
     phases.append(run_phase(
         "daily build", dbt_build(f"{end_date} 23:59:59", targets["daily build"]), env
     ))
-    report(phases, events, persons, held, targets)
+    report(phases, events, persons, held, targets, args.path)
 
 
 if __name__ == "__main__":
