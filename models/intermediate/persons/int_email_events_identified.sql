@@ -1,9 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 {#- Email events up to as_of with the person they belong to: their user_id, or, when the ESP
     sent none, the person whose email it is (the smallest person_id when several share it).
     Events matching nobody keep a null person_id; events of persons with a delete request are
-    left out (raw-contract.md). -#}
+    left out (raw-contract.md). A view, like int_events_identified: the person behind an email
+    changes retroactively, so a table was rewritten whole on every run, and its three readers
+    each read a few columns. -#}
 
 with
 
