@@ -2973,19 +2973,28 @@ def plan_chunks(cfg: Config) -> list[tuple[str, int, int, int]]:
     return chunks
 
 
+# Persons written per transaction: large enough that DuckDB writes whole row groups to the file,
+# compressed once, small enough to bound memory (one transaction for 2,000,000 persons, 105M
+# events, held 16 GB; 200,000 persons, 10M events, about 2.4 GB).
+PERSONS_PER_TRANSACTION = 200_000
+
+
 class TransactionWriter:
     """Runs chunks' statements on one connection in a thread of its own, a chunk at a time in
-    the order they are given, all in one transaction that commits at the end.
+    the order they are given, in transactions of `chunks_per_transaction` chunks.
 
-    One transaction for the whole run lets DuckDB write each table's row groups to the file as
-    they fill, compressed once; a commit per chunk logged the chunk's rows to the WAL and
-    compressed them at each automatic checkpoint (in a test, a fifth more CPU for the events'
-    insert). The written blocks stay cached in DuckDB's buffer pool, within its memory_limit.
-    Rows land in the order given, so the data is the same."""
+    Large transactions let DuckDB write each table's row groups to the file as they fill,
+    compressed once; a commit per chunk logged the chunk's rows to the WAL and compressed them
+    at each automatic checkpoint (in a test, a fifth more CPU for the events' insert). But a
+    transaction keeps what it wrote in memory until it commits, so they are bounded. Rows land
+    in the order given, so the data is the same."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, in_flight: int) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, in_flight: int,
+                 chunks_per_transaction: int) -> None:
         self.con = con
         self.in_flight = in_flight  # chunks running or queued at most: bounds memory
+        self.chunks_per_transaction = max(1, chunks_per_transaction)
+        self.chunks_in_transaction = 0
         self.pool = ThreadPoolExecutor(max_workers=1)
         self.writing: list[Future[None]] = []
         con.execute("begin")
@@ -2994,6 +3003,11 @@ class TransactionWriter:
         while len(self.writing) >= self.in_flight:
             self.writing.pop(0).result()
         self.writing.append(self.pool.submit(Writer.execute, statements, self.con))
+        self.chunks_in_transaction += 1
+        if self.chunks_in_transaction >= self.chunks_per_transaction:
+            # queued behind the chunk's statements on the same thread, so order is kept
+            self.writing.append(self.pool.submit(self.con.execute, "commit; begin"))
+            self.chunks_in_transaction = 0
 
     def wait(self) -> None:
         """Wait for every statement given; raises the first failure."""
@@ -3028,8 +3042,9 @@ def generate(cfg: Config, con: duckdb.DuckDBPyConnection) -> int:
     b2c_campaigns = build_campaigns(cfg, 7, B2C_CAMPAIGN_THEMES, "", 0)
     b2b_campaigns = build_campaigns(cfg, 14, B2B_CAMPAIGN_THEMES, "b2b_", 1)
     writer = Writer(con, cfg, cat)
-    events_writer = TransactionWriter(con.cursor(), in_flight=2)
-    other_writer = TransactionWriter(con.cursor(), in_flight=2)
+    chunks_per_transaction = PERSONS_PER_TRANSACTION // cfg.chunk_size
+    events_writer = TransactionWriter(con.cursor(), 2, chunks_per_transaction)
+    other_writer = TransactionWriter(con.cursor(), 2, chunks_per_transaction)
     events = 0
     progress = tqdm(plan_chunks(cfg), unit="chunk", desc="generating", file=sys.stderr)
     try:
