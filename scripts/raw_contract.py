@@ -155,9 +155,7 @@ def create_table_sql(table: str, schema: str = RAW_SCHEMA) -> str:
 INCREMENTAL_STAGING_TABLES = (
     "base_raw__events",
     "base_raw__email_events",
-    "stg_raw__events",
     "stg_raw__order_items",
-    "stg_raw__email_events",
     "int_identity_signals_hourly",
 )
 

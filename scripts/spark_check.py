@@ -181,7 +181,7 @@ def build_on_spark(
         dbt(["run-operation", "register_raw_parquet", "--args", registration], "spark", env)
         if directory == paths.day_before_parquet_dir:
             dbt(["seed"], "spark", env)
-            dbt(["run", "--select", "tag:received_days"], "spark", env)
+            dbt(["run", "--select", "+tag:received_days"], "spark", env)
     dbt(
         ["build", "--exclude", "resource_type:seed", "--vars", as_of_vars(args.end_date)],
         "spark",

@@ -1,22 +1,13 @@
-{{ config(
-    materialized='incremental',
-    unique_key='received_on',
-    incremental_strategy=received_days_strategy(),
-    partition_by=received_days_partitions(),
-    on_schema_change='fail',
-    tags=['received_days'],
-) }}
+{{ config(materialized='view') }}
 
-{#- Incremental by day of receipt, like base_raw__email_events (macros/received_days.sql). -#}
-{%- set restage_from = restage_from_day() -%}
+{#- The usable first deliveries of base_raw__email_events. A view, like stg_raw__events: a
+    table would copy every usable email event on each build; filters on received_on reach
+    base_raw__email_events. -#}
 
 with
 
 base_email_events as (
     select * from {{ ref('base_raw__email_events') }}
-    {%- if restage_from %}
-        where received_on >= {{ restage_from }}
-    {%- endif %}
 ),
 
 final as (

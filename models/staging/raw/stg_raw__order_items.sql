@@ -20,7 +20,7 @@ base_events as (
 orders as (
     select
         event_id,
-        {{ json_extract_scalar('properties', 'order_id') }} as order_id,
+        order_id,
         -- the array as base_raw__events checked it (a double-encoded array already unwrapped)
         products,
         received_on

@@ -13,7 +13,8 @@
     the rest, so that no row is lost silently.
 
     The largest model, written as one streaming pass over raw.events: each row is read, hashed
-    and parsed once, and nothing is stored or sorted whole.
+    and parsed once, and nothing is stored or sorted whole. Every payload field staging reads
+    is extracted here, so that stg_raw__events is a view that parses nothing.
     - The payloads travel through the CTEs once, as received (raw_properties, raw_context);
       their JSON text is derived where it is read (properties_text, properties below).
     - Only the rows of an event id that occurs more than once (about 1% here) go through the
@@ -30,7 +31,13 @@
 {%- set context_text = "coalesce(" ~ clean_text('raw_context') ~ ", '{}')" -%}
 {%- set properties = "case when has_valid_properties then " ~ properties_text ~ " end" -%}
 {%- set context = "case when has_valid_context then " ~ context_text ~ " end" -%}
-{%- set property_keys = ['order_id', 'revenue', 'price', 'quantity', 'rating'] -%}
+{#- Every key staging reads from a payload, listed once so that each payload is parsed once per
+    row (macro json_extract_scalar). -#}
+{%- set property_keys = [
+    'order_id', 'revenue', 'price', 'quantity', 'rating', 'product_id', 'category', 'brand',
+    'currency', 'coupon', 'promotion_id', 'page_path', 'feature', 'share_via',
+] -%}
+{%- set context_keys = ['device_type', 'os', 'locale', 'country', 'utm_source', 'utm_medium', 'utm_campaign'] -%}
 {%- set restage_from = restage_from_day() -%}
 
 with
@@ -144,6 +151,12 @@ extracted as {{ inline_cte() }} (
         {{ json_extract_scalar(properties, 'price', property_keys) }} as raw_price,
         {{ json_extract_scalar(properties, 'quantity', property_keys) }} as raw_quantity,
         {{ json_extract_scalar(properties, 'rating', property_keys) }} as raw_rating,
+        {%- for key in property_keys[5:] %}
+            {{ json_extract_scalar(properties, key, property_keys) }} as raw_{{ key }},
+        {%- endfor %}
+        {%- for key in context_keys %}
+            {{ json_extract_scalar(context, key, context_keys) }} as raw_{{ key }},
+        {%- endfor %}
         {{ json_extract_array(properties, 'products') }} as products
     from validated_json
 ),
@@ -315,16 +328,37 @@ final as (
         occurred_at,
         received_at,
 
-        -- payloads: JSON objects ('{}' when missing), null when malformed
+        -- the payload: a JSON object ('{}' when missing), null when malformed; the context is
+        -- read only for the fields below
         {{ properties }} as properties,
-        {{ context }} as context,
 
-        -- commerce
-        products,
-        revenue,
+        -- commerce properties
+        raw_product_id as product_id,
+        lower(trim(raw_category)) as category,
+        raw_brand as brand,
         price,
         quantity,
+        raw_order_id as order_id,
+        revenue,
+        upper(raw_currency) as currency,
+        {{ clean_text('raw_coupon') }} as coupon,
+        raw_promotion_id as promotion_id,
+        products,
+
+        -- product and engagement properties
+        raw_page_path as page_path,
+        raw_feature as feature,
+        raw_share_via as share_via,
         rating,
+
+        -- context
+        lower(raw_device_type) as device_type,
+        raw_os as os,
+        raw_locale as locale,
+        upper(raw_country) as country,
+        raw_utm_source as utm_source,
+        raw_utm_medium as utm_medium,
+        raw_utm_campaign as utm_campaign,
 
         -- quarantine and redelivery
         record_id,
