@@ -58,3 +58,80 @@
         - modules.datetime.timedelta(days=var('event_restage_days')) -%}
     {{ return("cast('" ~ first_day.isoformat() ~ "' as date)") }}
 {%- endmacro %}
+
+{#- The data tests of the event staging check what a run wrote, not all history again: before
+    it runs, each model of tag `received_days` records the first day it re-stages (null when it
+    is built whole) in one small table, and the tests that would otherwise read every row
+    (unique_in_restaged_days, unique_combination_of_columns with `restaged_by`) read it back.
+    So a full build tests every row, a daily build the re-staged days, and `dbt test` alone
+    the days the last run wrote. Spark keeps no record: its tests read every row. -#}
+{% macro restaged_days_log() -%}
+    {{ return(api.Relation.create(
+        database=target.database, schema=target.schema, identifier='received_days_restaged'
+    )) }}
+{%- endmacro %}
+
+{#- A pre-hook of each model of tag `received_days`. -#}
+{% macro record_restaged_days() -%}
+    {{ return(adapter.dispatch('record_restaged_days', 'audiences')()) }}
+{%- endmacro %}
+
+{#- An on-run-start hook: created here, once, because two dbt threads creating it in their
+    pre-hooks at the same moment conflict. -#}
+{% macro create_restaged_days_log() -%}
+    {{ return(adapter.dispatch('create_restaged_days_log', 'audiences')()) }}
+{%- endmacro %}
+
+{% macro default__create_restaged_days_log() -%}
+    create schema if not exists {{ restaged_days_log().schema }};
+    create table if not exists {{ restaged_days_log() }} (
+        model_name {{ dbt.type_string() }},
+        first_restaged_day date
+    )
+{%- endmacro %}
+
+{% macro spark__create_restaged_days_log() -%}
+{%- endmacro %}
+
+{% macro default__record_restaged_days() -%}
+    {%- set first_day = restage_from_day() -%}
+    delete from {{ restaged_days_log() }} where model_name = '{{ this.identifier }}';
+    insert into {{ restaged_days_log() }} values ('{{ this.identifier }}', {{ first_day or 'null' }})
+{%- endmacro %}
+
+{% macro spark__record_restaged_days() -%}
+{%- endmacro %}
+
+{#- At test time: the first day `model_name`'s last run re-staged, as a SQL date literal, or none
+    when it was built whole or left no record (every row is then tested). -#}
+{% macro last_restaged_day(model_name) -%}
+    {{ return(adapter.dispatch('last_restaged_day', 'audiences')(model_name)) }}
+{%- endmacro %}
+
+{% macro default__last_restaged_day(model_name) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set log = adapter.get_relation(
+        database=restaged_days_log().database,
+        schema=restaged_days_log().schema,
+        identifier=restaged_days_log().identifier,
+    ) -%}
+    {%- if log is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set recorded_query -%}
+        select cast(first_restaged_day as {{ dbt.type_string() }}) as first_restaged_day
+        from {{ log }}
+        where model_name = '{{ model_name }}'
+    {%- endset -%}
+    {%- set recorded = run_query(recorded_query).columns[0].values() -%}
+    {%- if recorded | length == 0 or recorded[0] is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return("cast('" ~ (recorded[0] | string)[:10] ~ "' as date)") }}
+{%- endmacro %}
+
+{% macro spark__last_restaged_day(model_name) -%}
+    {{ return(none) }}
+{%- endmacro %}

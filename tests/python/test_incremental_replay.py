@@ -346,6 +346,68 @@ def test_a_row_received_before_the_restaged_days_fails_the_accounting_test(
     dbt_ok(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
 
 
+EVENT_ID_TEST = "stg_raw__events,test_name:unique_in_restaged_days"
+ROLLUP_KEY_TEST = "int_identity_signals_hourly,test_name:unique_combination_of_columns"
+
+
+def first_restaged_day(connection: duckdb.DuckDBPyConnection, model: str) -> dt.date | None:
+    return connection.execute(
+        "select first_restaged_day from main.received_days_restaged where model_name = ?", [model]
+    ).fetchone()[0]
+
+
+def plant_repeats(path: Path, day: dt.date) -> None:
+    """A usable copy of an event staged before `day`, placed on `day`, and a repeated rollup
+    row on `day`: what a broken re-staging would write."""
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            """insert into staging.base_raw__events
+                select * replace (md5(raw_row_id) as raw_row_id, ? as received_on)
+                from staging.base_raw__events
+                where event_id = (
+                    select min(event_id) from staging.stg_raw__events where received_on < ?
+                )""",
+            [day, day],
+        )
+        connection.execute(
+            """insert into intermediate.int_identity_signals_hourly
+                select * from intermediate.int_identity_signals_hourly
+                where received_on = ? limit 1""",
+            [day],
+        )
+
+
+def test_the_key_tests_check_what_the_run_wrote_against_all_history(
+    replay, tmp_path: Path
+) -> None:
+    """After a daily run the event id test reads the re-staged days, each id against every day:
+    an old event id repeated on a re-staged day fails it. A repeat inside older days is left to
+    a whole build, which records no first day, so that its tests read every row."""
+    with duckdb.connect(str(replay["replayed"]), read_only=True) as connection:
+        restaged_from = first_restaged_day(connection, "base_raw__events")
+        rollup_restaged_from = first_restaged_day(connection, "int_identity_signals_hourly")
+    assert restaged_from == REPLAY_DAYS[-1] - dt.timedelta(days=restage_days())
+    assert rollup_restaged_from == restaged_from
+
+    on_restaged_day = copy_of(replay["replayed"], tmp_path / "on-restaged-day")
+    plant_repeats(on_restaged_day, restaged_from)
+    for selector in (EVENT_ID_TEST, ROLLUP_KEY_TEST):
+        caught = dbt(on_restaged_day, "test", "--select", selector)
+        assert caught.returncode != 0 and "FAIL 1" in caught.stdout, caught.stdout[-2000:]
+
+    on_older_day = copy_of(replay["replayed"], tmp_path / "on-older-day")
+    plant_repeats(on_older_day, restaged_from - dt.timedelta(days=1))
+    dbt_ok(on_older_day, "test", "--select", EVENT_ID_TEST, ROLLUP_KEY_TEST)
+
+    dbt_ok(on_older_day, "run", "--select", "+tag:received_days", "--full-refresh", "--quiet")
+    with duckdb.connect(str(on_older_day), read_only=True) as connection:
+        assert first_restaged_day(connection, "base_raw__events") is None
+    plant_repeats(on_older_day, restaged_from - dt.timedelta(days=1))
+    for selector in (EVENT_ID_TEST, ROLLUP_KEY_TEST):
+        caught = dbt(on_older_day, "test", "--select", selector)
+        assert caught.returncode != 0 and "FAIL 1" in caught.stdout, caught.stdout[-2000:]
+
+
 def test_the_tables_writers_drop_are_the_incremental_staging_models() -> None:
     from raw_contract import INCREMENTAL_STAGING_TABLES
 

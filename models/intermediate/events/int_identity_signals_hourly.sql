@@ -5,6 +5,7 @@
     partition_by=received_days_partitions(),
     on_schema_change='fail',
     tags=['received_days'],
+    pre_hook="{{ record_restaged_days() }}",
 ) }}
 
 {#- The staged events rolled up per raw identity (user_id, anonymous_id), hour of occurrence

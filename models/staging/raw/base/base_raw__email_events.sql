@@ -5,6 +5,7 @@
     partition_by=received_days_partitions(),
     on_schema_change='fail',
     tags=['received_days'],
+    pre_hook="{{ record_restaged_days() }}",
 ) }}
 
 {#- Every raw email event row, typed, with its quarantine reason and redelivery flag.

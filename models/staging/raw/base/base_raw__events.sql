@@ -5,6 +5,7 @@
     partition_by=received_days_partitions(),
     on_schema_change='fail',
     tags=['received_days'],
+    pre_hook="{{ record_restaged_days() }}",
 ) }}
 
 {#- Every raw event row, typed, with the reason it cannot be used (null when it can) and
