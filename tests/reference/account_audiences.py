@@ -1,6 +1,6 @@
 """The six B2B audiences, from the reference's own dim_accounts and dim_persons, the staged
 events, email events and tickets, and the spec's rules (../shared/spec/audiences.md, B2B
-audiences), with the choices documented in models/marts/audiences/b2b/_b2b__models.yml where
+audiences), with the choices documented in models/marts/audiences/b2b/aud_*.yml where
 the spec is silent. Each audience function returns every column of its mart table; the facts
 an audience counts over its own window var (tests/reference/vars.py) are counted here from the
 context, not taken from dim_accounts' fixed-window traits."""

@@ -1,7 +1,7 @@
 """The B2C audiences, the composed examples (shoe_lovers, window_shoppers_without_cart) and
 each member's primary audience, from the reference's own dim_persons and staged events and the
 spec's rules (../shared/spec/audiences.md, "B2C audiences"), with the choices documented in
-models/marts/audiences/b2c/_b2c__models.yml where the spec is silent.
+models/marts/audiences/b2c/aud_*.yml where the spec is silent.
 
 Every audience function takes the same AudienceInputs and returns one row per member: the key,
 then the facts that put the member in. `finish` adds what every audience table carries (the

@@ -1,5 +1,5 @@
 {#- Paying accounts whose churn-risk score (one point per signal) reaches `churn_risk_min_score`
-    (2); carries the score and the signals. The rule and its choices are in _b2b__models.yml. -#}
+    (2); carries the score and the signals. The rule and its choices are in aud_churn_risk_accounts.yml. -#}
 
 with
 

@@ -1,5 +1,5 @@
 {#- Accounts that are not paying, fit the ideal customer profile and show intent in the last
-    `hvp_intent_days` (14) days. The rule and its choices are in _b2b__models.yml. -#}
+    `hvp_intent_days` (14) days. The rule and its choices are in aud_high_value_prospects.yml. -#}
 
 with
 

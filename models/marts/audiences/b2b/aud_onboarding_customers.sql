@@ -1,5 +1,5 @@
 {#- Accounts that became paying in the last `onboarding_days` (30) days and still are. The rule
-    and its choices are in _b2b__models.yml. -#}
+    and its choices are in aud_onboarding_customers.yml. -#}
 
 with
 

@@ -1,6 +1,6 @@
 {#- Contact-level: in each paying account, the user(s) with the most sign-in days in the last
     `champion_window_days` (30) days, when that is at least `champion_min_active_days` (8);
-    ties are all champions. The rule and its choices are in _b2b__models.yml. -#}
+    ties are all champions. The rule and its choices are in aud_product_champions.yml. -#}
 
 with
 

@@ -1,6 +1,6 @@
 {#- Accounts in the sales cycle (a trial started or a demo requested) that are not paying and
     went quiet: at least `unengaged_min_signals` (2) of three signals. The rule and its choices
-    are in _b2b__models.yml. -#}
+    are in aud_unengaged_prospects.yml. -#}
 
 with
 

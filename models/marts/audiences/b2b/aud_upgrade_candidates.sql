@@ -1,5 +1,5 @@
 {#- Paying accounts looking at pricing, near their usage limit, at their seat limit or clicking
-    ads; carries which signals fired. The rule and its choices are in _b2b__models.yml. -#}
+    ads; carries which signals fired. The rule and its choices are in aud_upgrade_candidates.yml. -#}
 
 with
 

@@ -2,7 +2,7 @@
     `Order Completed` after their latest add, and that latest add more than
     `cart_abandon_min_minutes` minutes before as_of, without a privacy opt-out; with the cart:
     the adds in the window after the person's last order. The rule and its choices are in
-    _b2c__models.yml. -#}
+    aud_cart_abandoners.yml. -#}
 
 with
 

@@ -1,7 +1,7 @@
 {#- Persons with at least `category_enthusiast_min_orders` orders and at least
     `category_enthusiast_min_share` of their purchased quantity in their favorite category,
     which the table carries, without a privacy opt-out. The rule and its choices are in
-    _b2c__models.yml. -#}
+    aud_category_enthusiasts.yml. -#}
 
 with
 

@@ -1,6 +1,6 @@
 {#- Buyers whose last order is more than `dormant_min_days` and at most `dormant_max_days` days
     before as_of (as_of - max days <= last_order_at < as_of - min days), without a privacy
-    opt-out. The rule and its choices are in _b2c__models.yml. -#}
+    opt-out. The rule and its choices are in aud_dormant_shoppers.yml. -#}
 
 with
 

@@ -1,5 +1,5 @@
 {#- Persons who signed up in the last `new_customer_days` days and never completed an order,
-    without a privacy opt-out. The rule and its choices are in _b2c__models.yml. -#}
+    without a privacy opt-out. The rule and its choices are in aud_new_customers.yml. -#}
 
 with
 

@@ -1,6 +1,6 @@
 {#- Buyers (at least one order ever) with at least `sharer_min_actions` `Product Shared` or
     `Product Reviewed` events in the last `sharer_days` (90) days, without a privacy opt-out.
-    The rule and its choices are in _b2c__models.yml. -#}
+    The rule and its choices are in aud_product_sharers.yml. -#}
 
 with
 

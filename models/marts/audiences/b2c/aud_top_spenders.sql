@@ -1,7 +1,7 @@
 {#- Buyers in the top `top_spender_pct` percent by lifetime_revenue: fewer than that share of
     buyers has a strictly higher lifetime_revenue, so ties at the cut are all in. Buyers are
     ranked before persons with a privacy opt-out are left out. The rule and its choices are in
-    _b2c__models.yml. -#}
+    aud_top_spenders.yml. -#}
 
 with
 

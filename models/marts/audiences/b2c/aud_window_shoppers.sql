@@ -1,6 +1,6 @@
 {#- Persons with at least `window_shopper_min_views` product views in the last
     `window_shopper_days` (30) days, no order in that window and at least one email open or
-    click in it, without a privacy opt-out. The rule and its choices are in _b2c__models.yml. -#}
+    click in it, without a privacy opt-out. The rule and its choices are in aud_window_shoppers.yml. -#}
 
 with
 
