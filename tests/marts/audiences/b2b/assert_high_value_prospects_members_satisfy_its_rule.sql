@@ -1,14 +1,13 @@
 {#- aud_high_value_prospects must hold exactly the accounts of dim_accounts that are not paying,
     have at least `hvp_min_employees` employees or a target industry, and in the last
-    `hvp_intent_days` `hvp_min_pricing_views` pricing views, a demo request or a sign-in in
-    trial: returns members breaking the rule and rule-satisfying accounts left out.
-    The facts come from dim_accounts' fixed-window traits when the window var has their
-    length (an independent count), else from int_account_audience_windows. -#}
+    `hvp_intent_days` days (as_of - hvp_intent_days days < occurred_at <= as_of)
+    `hvp_min_pricing_views` `/pricing` page views, a demo request or a sign-in while in trial,
+    whatever the window: the intent events are recounted here event by event from
+    int_events_identified (not from int_account_audience_windows, which the audience reads).
+    Returns members breaking the recounted rule, members whose carried counts or flags differ
+    from the recount, and rule-satisfying accounts left out. -#}
 
-{%- set traits = 'true' if var('hvp_intent_days') | float == 14 else 'false' %}
-{%- set pricing_views = 'case when ' ~ traits ~ ' then accounts.pricing_page_views_14d else account_windows.hvp_pricing_page_views end' %}
-{%- set demo_requests = 'case when ' ~ traits ~ ' then accounts.demo_requests_14d else account_windows.hvp_demo_requests end' %}
-{%- set sign_ins = 'case when ' ~ traits ~ ' then accounts.sign_ins_14d else account_windows.hvp_sign_ins end' %}
+{%- set days = var('hvp_intent_days') %}
 
 with
 
@@ -16,33 +15,63 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
-audience as (
-    select * from {{ ref('aud_high_value_prospects') }}
-),
-
-account_windows as (
-    select * from {{ ref('int_account_audience_windows') }}
+events as (
+    select * from {{ ref('int_events_identified') }}
 ),
 
 target_industries as (
     select lower(trim(industry)) as industry from {{ ref('target_industries') }}
 ),
 
-expected as (
-    select accounts.account_id
+audience as (
+    select * from {{ ref('aud_high_value_prospects') }}
+),
+
+intent_events as (
+    select
+        account_id,
+        count(case when event_name = 'Page Viewed' and page_path = '/pricing' then event_id end) as pricing_page_views,
+        count(case when event_name = 'Demo Requested' then event_id end) as demo_requests,
+        count(case when event_name = 'Signed In' then event_id end) as sign_ins
+    from events
+    where account_id is not null
+        and event_name in ('Page Viewed', 'Demo Requested', 'Signed In')
+        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
+        and occurred_at <= {{ as_of() }}
+    group by account_id
+),
+
+recounted as (
+    select
+        accounts.account_id,
+        accounts.is_paying,
+        accounts.account_status,
+        coalesce(accounts.employee_count >= {{ var('hvp_min_employees') }}, false) as is_large_company,
+        coalesce(
+            lower(trim(accounts.industry)) in (select target_industries.industry from target_industries), false
+        ) as is_target_industry,
+        coalesce(intent_events.pricing_page_views, 0) as pricing_page_views,
+        coalesce(intent_events.demo_requests, 0) as demo_requests,
+        coalesce(intent_events.sign_ins, 0) as sign_ins
     from accounts
-    left join account_windows
-        on accounts.account_id = account_windows.account_id
-    where accounts.is_paying = false
-        and (
-            accounts.employee_count >= {{ var('hvp_min_employees') }}
-            or lower(trim(accounts.industry)) in (select target_industries.industry from target_industries)
-        )
-        and (
-            {{ pricing_views }} >= {{ var('hvp_min_pricing_views') }}
-            or {{ demo_requests }} > 0
-            or (accounts.account_status = 'trial' and {{ sign_ins }} > 0)
-        )
+    left join intent_events
+        on accounts.account_id = intent_events.account_id
+),
+
+flagged as (
+    select
+        *,
+        pricing_page_views >= {{ var('hvp_min_pricing_views') }} as has_pricing_intent,
+        demo_requests > 0 as has_demo_intent,
+        coalesce(account_status = 'trial', false) and sign_ins > 0 as has_trial_intent
+    from recounted
+),
+
+expected as (
+    select * from flagged
+    where is_paying = false
+        and (is_large_company or is_target_industry)
+        and (has_pricing_intent or has_demo_intent or has_trial_intent)
 ),
 
 final as (
@@ -50,13 +79,22 @@ final as (
         coalesce(audience.account_id, expected.account_id) as account_id,
         case
             when expected.account_id is null then 'member breaks the rule'
-            else 'rule-satisfying account missing'
+            when audience.account_id is null then 'rule-satisfying account missing'
+            else 'carried facts differ from the recount'
         end as problem
     from audience
     full outer join expected
         on audience.account_id = expected.account_id
     where audience.account_id is null
         or expected.account_id is null
+        or audience.pricing_page_views_in_window is distinct from expected.pricing_page_views
+        or audience.demo_requests_in_window is distinct from expected.demo_requests
+        or audience.sign_ins_in_window is distinct from expected.sign_ins
+        or audience.is_large_company is distinct from expected.is_large_company
+        or audience.is_target_industry is distinct from expected.is_target_industry
+        or audience.has_pricing_intent is distinct from expected.has_pricing_intent
+        or audience.has_demo_intent is distinct from expected.has_demo_intent
+        or audience.has_trial_intent is distinct from expected.has_trial_intent
 )
 
 select * from final

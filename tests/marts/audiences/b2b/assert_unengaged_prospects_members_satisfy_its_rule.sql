@@ -1,16 +1,17 @@
 {#- aud_unengaged_prospects must hold exactly the non-paying accounts of dim_accounts with a
-    trial or a demo request and at least `unengaged_min_signals` of: no sign-in in
-    `unengaged_quiet_sign_in_days`, a checkout with no subscription started at or after it, no
-    contact email open in `unengaged_quiet_email_days`: returns members breaking the rule (or
-    counting other signals) and accounts left out.
-    The facts come from dim_accounts' fixed-window traits when the window var has their
-    length (an independent count), else from int_account_audience_windows. -#}
+    trial or a demo request and at least `unengaged_min_signals` of: no `Signed In` in the last
+    `unengaged_quiet_sign_in_days` days, a checkout with no subscription started at or after it,
+    no contact email open in the last `unengaged_quiet_email_days` days (each window as_of - N
+    days < t <= as_of), whatever the windows. The windowed facts are recounted here, not read
+    from int_account_audience_windows (which the audience reads): sign-ins as events of the
+    account in int_events_identified, contact opens as distinct `opened` events of
+    stg_raw__email_events whose user_id or email is a contact's of the account in
+    int_crm_contacts_as_of. Returns members breaking the recounted rule, members whose carried
+    facts, flags or signal count differ from the recount, and rule-satisfying accounts left
+    out. -#}
 
-{%- set sign_in_traits = 'true' if var('unengaged_quiet_sign_in_days') | float == 14 else 'false' %}
-{%- set email_traits = 'true' if var('unengaged_quiet_email_days') | float == 30 else 'false' %}
-{%- set sign_ins = 'case when ' ~ sign_in_traits ~ ' then accounts.sign_ins_14d else account_windows.unengaged_sign_ins end' %}
-{%- set email_opens = 'case when ' ~ email_traits
-    ~ ' then accounts.contact_email_opens_30d else account_windows.unengaged_contact_email_opens end' %}
+{%- set sign_in_days = var('unengaged_quiet_sign_in_days') %}
+{%- set email_days = var('unengaged_quiet_email_days') %}
 
 with
 
@@ -18,57 +19,125 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
+events as (
+    select * from {{ ref('int_events_identified') }}
+),
+
+crm_contacts as (
+    select * from {{ ref('int_crm_contacts_as_of') }}
+),
+
+email_events as (
+    select * from {{ ref('stg_raw__email_events') }}
+),
+
 audience as (
     select * from {{ ref('aud_unengaged_prospects') }}
 ),
 
-account_windows as (
-    select * from {{ ref('int_account_audience_windows') }}
-),
-
-signal_rows as (
-    select
-        accounts.account_id,
-        1 as signal
-    from accounts
-    left join account_windows
-        on accounts.account_id = account_windows.account_id
-    where coalesce({{ sign_ins }}, 0) = 0
-    union all
+window_sign_ins as (
     select
         account_id,
-        1 as signal
-    from accounts
-    where last_checkout_started_at is not null
-        and (last_subscription_started_at is null or last_subscription_started_at < last_checkout_started_at)
-    union all
-    select
-        accounts.account_id,
-        1 as signal
-    from accounts
-    left join account_windows
-        on accounts.account_id = account_windows.account_id
-    where coalesce({{ email_opens }}, 0) = 0
-),
-
-signal_counts as (
-    select
-        account_id,
-        sum(signal) as signals
-    from signal_rows
+        count(event_id) as sign_ins
+    from events
+    where account_id is not null
+        and event_name = 'Signed In'
+        and occurred_at > {{ dbt.dateadd('day', -1 * sign_in_days, as_of()) }}
+        and occurred_at <= {{ as_of() }}
     group by account_id
 ),
 
-expected as (
+-- a contact matches an open by its user_id or by its email: one equality join on typed keys
+contact_keys as (
+    select distinct
+        account_id,
+        'user_id' as key_type,
+        user_id as key_value
+    from crm_contacts
+    where account_id is not null and user_id is not null
+    union all
+    select distinct
+        account_id,
+        'email' as key_type,
+        email as key_value
+    from crm_contacts
+    where account_id is not null and email is not null
+),
+
+window_opens as (
+    select
+        email_event_id,
+        user_id,
+        email
+    from email_events
+    where event_type = 'opened'
+        and occurred_at > {{ dbt.dateadd('day', -1 * email_days, as_of()) }}
+        and occurred_at <= {{ as_of() }}
+),
+
+open_keys as (
+    select
+        email_event_id,
+        'user_id' as key_type,
+        user_id as key_value
+    from window_opens
+    where user_id is not null
+    union all
+    select
+        email_event_id,
+        'email' as key_type,
+        email as key_value
+    from window_opens
+    where email is not null
+),
+
+contact_opens as (
+    select
+        contact_keys.account_id,
+        count(distinct open_keys.email_event_id) as contact_email_opens
+    from open_keys
+    inner join contact_keys
+        on open_keys.key_type = contact_keys.key_type
+            and open_keys.key_value = contact_keys.key_value
+    group by contact_keys.account_id
+),
+
+recounted as (
     select
         accounts.account_id,
-        signal_counts.signals
+        accounts.is_paying,
+        accounts.trial_started_at,
+        accounts.last_demo_requested_at,
+        coalesce(window_sign_ins.sign_ins, 0) as sign_ins,
+        coalesce(contact_opens.contact_email_opens, 0) as contact_email_opens,
+        coalesce(window_sign_ins.sign_ins, 0) = 0 as has_no_recent_sign_in,
+        accounts.last_checkout_started_at is not null
+        and (
+            accounts.last_subscription_started_at is null
+            or accounts.last_subscription_started_at < accounts.last_checkout_started_at
+        ) as has_stalled_checkout,
+        coalesce(contact_opens.contact_email_opens, 0) = 0 as has_no_recent_email_open
     from accounts
-    inner join signal_counts
-        on accounts.account_id = signal_counts.account_id
-    where accounts.is_paying = false
-        and (accounts.trial_started_at is not null or accounts.last_demo_requested_at is not null)
-        and signal_counts.signals >= {{ var('unengaged_min_signals') }}
+    left join window_sign_ins
+        on accounts.account_id = window_sign_ins.account_id
+    left join contact_opens
+        on accounts.account_id = contact_opens.account_id
+),
+
+scored as (
+    select
+        *,
+        case when has_no_recent_sign_in then 1 else 0 end
+        + case when has_stalled_checkout then 1 else 0 end
+        + case when has_no_recent_email_open then 1 else 0 end as signals
+    from recounted
+),
+
+expected as (
+    select * from scored
+    where is_paying = false
+        and (trial_started_at is not null or last_demo_requested_at is not null)
+        and signals >= {{ var('unengaged_min_signals') }}
 ),
 
 final as (
@@ -77,7 +146,7 @@ final as (
         case
             when expected.account_id is null then 'member breaks the rule'
             when audience.account_id is null then 'rule-satisfying account missing'
-            else 'wrong unengaged_signals'
+            else 'carried facts differ from the recount'
         end as problem
     from audience
     full outer join expected
@@ -85,6 +154,11 @@ final as (
     where audience.account_id is null
         or expected.account_id is null
         or audience.unengaged_signals is distinct from expected.signals
+        or audience.sign_ins_in_window is distinct from expected.sign_ins
+        or audience.contact_email_opens_in_window is distinct from expected.contact_email_opens
+        or audience.has_no_recent_sign_in is distinct from expected.has_no_recent_sign_in
+        or audience.has_stalled_checkout is distinct from expected.has_stalled_checkout
+        or audience.has_no_recent_email_open is distinct from expected.has_no_recent_email_open
 )
 
 select * from final

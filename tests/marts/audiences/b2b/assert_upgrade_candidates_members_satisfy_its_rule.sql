@@ -1,13 +1,13 @@
 {#- aud_upgrade_candidates must hold exactly the paying accounts of dim_accounts with at least
-    one upgrade signal (pricing views, usage above the ratio of the limit, seats at the limit,
-    an ad click), and name those signals: returns members breaking the rule (or naming other
-    signals) and accounts left out.
-    The facts come from dim_accounts' fixed-window traits when the window var has their
-    length (an independent count), else from int_account_audience_windows. -#}
+    one upgrade signal (`upgrade_min_pricing_views` `/pricing` views or an `Ad Clicked` in the
+    last `upgrade_window_days` days, as_of - upgrade_window_days days < occurred_at <= as_of;
+    usage above `upgrade_usage_ratio` of the monthly limit; seats at a positive seat limit), and
+    name those signals, whatever the window: the pricing views and ad clicks are recounted here
+    event by event from int_events_identified (not from int_account_audience_windows, which the
+    audience reads). Returns members breaking the recounted rule, members whose carried counts
+    or signal flags differ from the recount, and rule-satisfying accounts left out. -#}
 
-{%- set traits = 'true' if var('upgrade_window_days') | float == 30 else 'false' %}
-{%- set pricing_views = 'case when ' ~ traits ~ ' then accounts.pricing_page_views_30d else account_windows.upgrade_pricing_page_views end' %}
-{%- set ad_clicks = 'case when ' ~ traits ~ ' then accounts.ad_clicks_30d else account_windows.upgrade_ad_clicks end' %}
+{%- set days = var('upgrade_window_days') %}
 
 with
 
@@ -15,40 +15,47 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
+events as (
+    select * from {{ ref('int_events_identified') }}
+),
+
 audience as (
     select * from {{ ref('aud_upgrade_candidates') }}
 ),
 
-account_windows as (
-    select * from {{ ref('int_account_audience_windows') }}
+window_events as (
+    select
+        account_id,
+        count(case when event_name = 'Page Viewed' and page_path = '/pricing' then event_id end) as pricing_page_views,
+        count(case when event_name = 'Ad Clicked' then event_id end) as ad_clicks
+    from events
+    where account_id is not null
+        and event_name in ('Page Viewed', 'Ad Clicked')
+        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
+        and occurred_at <= {{ as_of() }}
+    group by account_id
 ),
 
-window_facts as (
+recounted as (
     select
-        accounts.*,
-        coalesce({{ pricing_views }}, 0) as window_pricing_views,
-        coalesce({{ ad_clicks }}, 0) as window_ad_clicks
+        accounts.account_id,
+        accounts.is_paying,
+        coalesce(window_events.pricing_page_views, 0) as pricing_page_views,
+        coalesce(window_events.ad_clicks, 0) as ad_clicks,
+        coalesce(window_events.pricing_page_views, 0) >= {{ var('upgrade_min_pricing_views') }} as has_pricing_views,
+        coalesce(accounts.usage_this_month > {{ var('upgrade_usage_ratio') }} * accounts.monthly_usage_limit, false)
+            as is_near_usage_limit,
+        coalesce(accounts.seat_limit > 0 and accounts.seats_used >= accounts.seat_limit, false) as is_at_seat_limit,
+        coalesce(window_events.ad_clicks, 0) > 0 as has_ad_click
     from accounts
-    left join account_windows
-        on accounts.account_id = account_windows.account_id
+    left join window_events
+        on accounts.account_id = window_events.account_id
 ),
 
 expected as (
-    select
-        account_id,
-        window_pricing_views >= {{ var('upgrade_min_pricing_views') }} as expected_pricing_views,
-        coalesce(usage_this_month > {{ var('upgrade_usage_ratio') }} * monthly_usage_limit, false)
-            as expected_usage_limit,
-        coalesce(seat_limit > 0 and seats_used >= seat_limit, false) as expected_seat_limit,
-        window_ad_clicks > 0 as expected_ad_click
-    from window_facts
+    select * from recounted
     where is_paying = true
-        and (
-            window_pricing_views >= {{ var('upgrade_min_pricing_views') }}
-            or usage_this_month > {{ var('upgrade_usage_ratio') }} * monthly_usage_limit
-            or (seat_limit > 0 and seats_used >= seat_limit)
-            or window_ad_clicks > 0
-        )
+        and (has_pricing_views or is_near_usage_limit or is_at_seat_limit or has_ad_click)
 ),
 
 final as (
@@ -57,17 +64,19 @@ final as (
         case
             when expected.account_id is null then 'member breaks the rule'
             when audience.account_id is null then 'rule-satisfying account missing'
-            else 'wrong signals'
+            else 'carried facts differ from the recount'
         end as problem
     from audience
     full outer join expected
         on audience.account_id = expected.account_id
     where audience.account_id is null
         or expected.account_id is null
-        or audience.has_pricing_views is distinct from expected.expected_pricing_views
-        or audience.is_near_usage_limit is distinct from expected.expected_usage_limit
-        or audience.is_at_seat_limit is distinct from expected.expected_seat_limit
-        or audience.has_ad_click is distinct from expected.expected_ad_click
+        or audience.pricing_page_views_in_window is distinct from expected.pricing_page_views
+        or audience.ad_clicks_in_window is distinct from expected.ad_clicks
+        or audience.has_pricing_views is distinct from expected.has_pricing_views
+        or audience.is_near_usage_limit is distinct from expected.is_near_usage_limit
+        or audience.is_at_seat_limit is distinct from expected.is_at_seat_limit
+        or audience.has_ad_click is distinct from expected.has_ad_click
 )
 
 select * from final

@@ -1,10 +1,14 @@
-{#- aud_window_shoppers must hold exactly the persons without a privacy opt-out with at least
-    `window_shopper_min_views` product views, no order and an email open or click in the last
-    `window_shopper_days` days: returns members whose carried facts break the rule and, when
-    the window is dim_persons' fixed 30 days, members whose facts differ from dim_persons'
-    30-day traits and rule-satisfying persons left out. -#}
+{#- aud_window_shoppers must hold exactly the persons of dim_persons without a privacy opt-out
+    with at least `window_shopper_min_views` product views, no order and an email open or click
+    in the last `window_shopper_days` days (as_of - window_shopper_days days < t <= as_of),
+    whatever the window: the views are recounted here event by event from int_events_identified
+    (the audience reads the hourly rollup int_person_signals_hourly), the orders as the distinct
+    orders (order_id, else the event) whose first `Order Completed` is the person's and lies in
+    the window (not from int_orders_enriched), and the opens and clicks as distinct email events
+    of int_email_events_identified. Returns members breaking the recounted rule, members whose
+    carried counts differ from the recount, and rule-satisfying persons left out. -#}
 
-{%- set same_window_as_traits = 'true' if var('window_shopper_days') | float == 30 else 'false' %}
+{%- set days = var('window_shopper_days') %}
 
 with
 
@@ -12,58 +16,105 @@ persons as (
     select * from {{ ref('dim_persons') }}
 ),
 
+events as (
+    select * from {{ ref('int_events_identified') }}
+),
+
+email_events as (
+    select * from {{ ref('int_email_events_identified') }}
+),
+
 audience as (
     select * from {{ ref('aud_window_shoppers') }}
 ),
 
-members_breaking_the_rule as (
+window_views as (
     select
-        audience.person_id,
-        'member breaks the rule' as problem
-    from audience
-    left join persons
-        on audience.person_id = persons.person_id
-    where persons.person_id is null
-        or persons.has_privacy_opt_out
-        or audience.product_views_in_window < {{ var('window_shopper_min_views') }}
-        or audience.orders_in_window > 0
-        or audience.email_opens_in_window + audience.email_clicks_in_window < 1
-        or (
-            {{ same_window_as_traits }}
-            and (
-                audience.product_views_in_window != persons.product_views_30d
-                or audience.orders_in_window != persons.orders_30d
-                or audience.email_opens_in_window != persons.email_opens_30d
-                or audience.email_clicks_in_window != persons.email_clicks_30d
-            )
-        )
+        person_id,
+        count(event_id) as product_views
+    from events
+    where event_name = 'Product Viewed'
+        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
+        and occurred_at <= {{ as_of() }}
+    group by person_id
+),
+
+order_events as (
+    select
+        person_id,
+        occurred_at,
+        coalesce(order_id, event_id) as order_key,
+        min(occurred_at) over (partition by coalesce(order_id, event_id)) as order_first_occurred_at
+    from events
+    where event_name = 'Order Completed'
+),
+
+window_orders as (
+    select
+        person_id,
+        count(distinct order_key) as orders
+    from order_events
+    where occurred_at = order_first_occurred_at
+        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
+        and occurred_at <= {{ as_of() }}
+    group by person_id
+),
+
+window_email_engagement as (
+    select
+        person_id,
+        count(distinct case when event_type = 'opened' then email_event_id end) as email_opens,
+        count(distinct case when event_type = 'clicked' then email_event_id end) as email_clicks
+    from email_events
+    where person_id is not null
+        and event_type in ('opened', 'clicked')
+        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
+        and occurred_at <= {{ as_of() }}
+    group by person_id
+),
+
+recounted as (
+    select
+        persons.person_id,
+        persons.has_privacy_opt_out,
+        coalesce(window_views.product_views, 0) as product_views,
+        coalesce(window_orders.orders, 0) as orders,
+        coalesce(window_email_engagement.email_opens, 0) as email_opens,
+        coalesce(window_email_engagement.email_clicks, 0) as email_clicks
+    from persons
+    left join window_views
+        on persons.person_id = window_views.person_id
+    left join window_orders
+        on persons.person_id = window_orders.person_id
+    left join window_email_engagement
+        on persons.person_id = window_email_engagement.person_id
 ),
 
 expected as (
-    select person_id
-    from persons
+    select * from recounted
     where has_privacy_opt_out = false
-        -- other windows have no trait to compare the members with
-        and {{ same_window_as_traits }}
-        and product_views_30d >= {{ var('window_shopper_min_views') }}
-        and not orders_30d > 0
-        and (email_opens_30d > 0 or email_clicks_30d > 0)
-),
-
-missing_persons as (
-    select
-        expected.person_id,
-        'rule-satisfying person missing' as problem
-    from expected
-    left join audience
-        on expected.person_id = audience.person_id
-    where audience.person_id is null
+        and product_views >= {{ var('window_shopper_min_views') }}
+        and orders = 0
+        and email_opens + email_clicks >= 1
 ),
 
 final as (
-    select * from members_breaking_the_rule
-    union all
-    select * from missing_persons
+    select
+        coalesce(audience.person_id, expected.person_id) as person_id,
+        case
+            when expected.person_id is null then 'member breaks the rule'
+            when audience.person_id is null then 'rule-satisfying person missing'
+            else 'carried facts differ from the recount'
+        end as problem
+    from audience
+    full outer join expected
+        on audience.person_id = expected.person_id
+    where audience.person_id is null
+        or expected.person_id is null
+        or audience.product_views_in_window is distinct from expected.product_views
+        or audience.orders_in_window is distinct from expected.orders
+        or audience.email_opens_in_window is distinct from expected.email_opens
+        or audience.email_clicks_in_window is distinct from expected.email_clicks
 )
 
 select * from final
