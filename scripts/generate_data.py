@@ -47,7 +47,7 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from raw_contract import (
+from audiences.raw_contract import (
     FLAW_LEDGER_COLUMNS,
     FLAW_LEDGER_SCHEMA,
     FLAW_LEDGER_TABLE,

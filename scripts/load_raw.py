@@ -94,7 +94,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from raw_contract import (
+from audiences.raw_contract import (
     RAW_SCHEMA,
     RAW_TABLES,
     column_names,

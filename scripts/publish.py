@@ -28,7 +28,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from raw_contract import RAW_TABLES
+from audiences.raw_contract import RAW_TABLES
 from serving import (
     LastPublish,
     PublishRecord,

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from raw_contract import RAW_TABLES, database_file_problem
+from audiences.raw_contract import RAW_TABLES, database_file_problem
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "audiences.duckdb"
 DEFAULT_SERVING_PATH = Path(__file__).resolve().parents[1] / "data" / "serving" / "audiences.duckdb"

@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 from generate_data import COLUMN_COMPRESSION, EVENT_NAMES, FLAW_TYPES  # noqa: E402
-from raw_contract import (  # noqa: E402
+from audiences.raw_contract import (  # noqa: E402
     FLAW_LEDGER_COLUMNS,
     FLAW_LEDGER_SCHEMA,
     FLAW_LEDGER_TABLE,

@@ -409,7 +409,7 @@ def test_the_key_tests_check_what_the_run_wrote_against_all_history(
 
 
 def test_the_tables_writers_drop_are_the_incremental_staging_models() -> None:
-    from raw_contract import INCREMENTAL_STAGING_TABLES
+    from audiences.raw_contract import INCREMENTAL_STAGING_TABLES
 
     tagged = {
         path.stem for path in (REPO_ROOT / "models").rglob("*.sql")

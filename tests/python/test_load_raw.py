@@ -21,7 +21,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
 import load_raw
-from raw_contract import RAW_TABLES, column_names
+from audiences.raw_contract import RAW_TABLES, column_names
 
 SCRIPT = Path(load_raw.__file__).resolve()
 BATCH_COLUMN = load_raw.BATCH_COLUMN

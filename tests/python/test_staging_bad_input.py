@@ -19,7 +19,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
-from raw_contract import RAW_TABLES, column_names  # noqa: E402
+from audiences.raw_contract import RAW_TABLES, column_names  # noqa: E402
 
 from tests.reference.staging import (  # noqa: E402
     order_items,
