@@ -156,7 +156,7 @@ INCREMENTAL_STAGING_TABLES = (
     "base_raw__events",
     "base_raw__email_events",
     "stg_raw__order_items",
-    "int_identity_signals_hourly",
+    "int_identity_hours_aggregated",
 )
 
 

@@ -11,7 +11,7 @@ events as (
 ),
 
 crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
+    select * from {{ ref('int_crm_contacts_resolved') }}
 ),
 
 account_events as (

@@ -18,7 +18,7 @@ email_events as (
 ),
 
 crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
+    select * from {{ ref('int_crm_contacts_resolved') }}
 ),
 
 stitched_anonymous_ids as (

@@ -3,14 +3,14 @@
 {#- Per person, from their events up to as_of: windowed views, cart adds, shares and reviews,
     sign-up, most frequent viewed category and top interests, preferred device, hour and day
     of week, active days, and the raw engagement score. Read from the hourly rollup
-    (int_person_signals_hourly): each row stands for event_count events of one hour, and a
+    (int_person_hours_stitched): each row stands for event_count events of one hour, and a
     window is tested on its last_occurred_at, which lies on the same side of every window
     boundary as all the row's events. -#}
 
 with
 
 signals as (
-    select * from {{ ref('int_person_signals_hourly') }}
+    select * from {{ ref('int_person_hours_stitched') }}
 ),
 
 engagement_weights as (

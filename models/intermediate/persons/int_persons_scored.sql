@@ -3,12 +3,8 @@
 
 with
 
-all_persons as (
-    select * from {{ ref('int_persons_identified') }}
-),
-
-deleted_persons as (
-    select * from {{ ref('int_persons_deleted') }}
+persons as (
+    select * from {{ ref('int_persons_kept') }}
 ),
 
 commerce as (
@@ -21,14 +17,6 @@ behavior as (
 
 rfm_segments as (
     select * from {{ ref('rfm_segments') }}
-),
-
-persons as (
-    select all_persons.person_id
-    from all_persons
-    left join deleted_persons
-        on all_persons.person_id = deleted_persons.person_id
-    where deleted_persons.person_id is null
 ),
 
 buyers as (

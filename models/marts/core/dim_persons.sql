@@ -3,12 +3,8 @@
 
 with
 
-persons as (
-    select * from {{ ref('int_persons_identified') }}
-),
-
-deleted_persons as (
-    select * from {{ ref('int_persons_deleted') }}
+kept_persons as (
+    select * from {{ ref('int_persons_kept') }}
 ),
 
 profiles as (
@@ -33,14 +29,6 @@ satisfaction as (
 
 scores as (
     select * from {{ ref('int_persons_scored') }}
-),
-
-kept_persons as (
-    select persons.*
-    from persons
-    left join deleted_persons
-        on persons.person_id = deleted_persons.person_id
-    where deleted_persons.person_id is null
 ),
 
 joined as (

@@ -4,7 +4,7 @@
 with
 
 weekly_stages as (
-    select * from {{ ref('int_person_lifecycle_weekly') }}
+    select * from {{ ref('int_person_weeks_classified') }}
 ),
 
 persons as (

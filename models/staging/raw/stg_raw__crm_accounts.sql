@@ -1,3 +1,5 @@
+{#- One row per CRM account, its newest version of all time (crm_newest_version_first). -#}
+
 with
 
 base_crm_accounts as (
@@ -6,27 +8,7 @@ base_crm_accounts as (
 
 final as (
     select
-        -- ids
-        account_id,
-
-        -- dimensions
-        account_name,
-        domain,
-        industry,
-        employee_count,
-        country,
-        plan,
-
-        -- measures
-        seat_limit,
-        monthly_usage_limit,
-        mrr,
-
-        -- timestamps (UTC)
-        created_at,
-        customer_since,
-        churned_at,
-        updated_at
+        {{ crm_version_select_list('account') }}
     from base_crm_accounts
     where quarantine_reason is null and not is_duplicate
 )

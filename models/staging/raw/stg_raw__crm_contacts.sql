@@ -1,3 +1,5 @@
+{#- One row per CRM contact, its newest version of all time (crm_newest_version_first). -#}
+
 with
 
 base_crm_contacts as (
@@ -6,20 +8,7 @@ base_crm_contacts as (
 
 final as (
     select
-        -- ids
-        contact_id,
-        user_id,
-        account_id,
-        email,
-
-        -- dimensions
-        job_title,
-        lead_status,
-        lead_score,
-
-        -- timestamps (UTC)
-        created_at,
-        updated_at
+        {{ crm_version_select_list('contact') }}
     from base_crm_contacts
     where quarantine_reason is null and not is_duplicate
 )

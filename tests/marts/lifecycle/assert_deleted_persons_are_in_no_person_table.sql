@@ -5,7 +5,7 @@
     fct_audience_memberships. Each failing row names the table. -#}
 
 {%- set person_tables = [
-    'int_person_lifecycle_weekly',
+    'int_person_weeks_classified',
     'fct_lifecycle_weekly_stages',
     'fct_lifecycle_transitions',
     'dim_person_lifecycle',

@@ -8,7 +8,7 @@ accounts as (
 ),
 
 reachable_decision_makers as (
-    select * from {{ ref('int_account_decision_makers_reachable') }}
+    select * from {{ ref('int_decision_makers_consented') }}
 ),
 
 audience_catalog as (

@@ -9,7 +9,7 @@ accounts as (
 ),
 
 account_user_sign_ins as (
-    select * from {{ ref('int_account_user_sign_ins') }}
+    select * from {{ ref('int_account_user_sign_ins_counted') }}
 ),
 
 persons as (

@@ -9,11 +9,11 @@ accounts as (
 ),
 
 account_windows as (
-    select * from {{ ref('int_account_audience_windows') }}
+    select * from {{ ref('int_account_windows_aggregated') }}
 ),
 
 reachable_decision_makers as (
-    select * from {{ ref('int_account_decision_makers_reachable') }}
+    select * from {{ ref('int_decision_makers_consented') }}
 ),
 
 audience_catalog as (

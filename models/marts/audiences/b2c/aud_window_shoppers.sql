@@ -9,7 +9,7 @@ persons as (
 ),
 
 signals as (
-    select * from {{ ref('int_person_signals_hourly') }}
+    select * from {{ ref('int_person_hours_stitched') }}
 ),
 
 orders as (

@@ -107,6 +107,6 @@ explained as (
     from classified
 ),
 
-{{ flag_duplicates('explained', 'account_id', 'updated_at desc, mrr desc') }}
+{{ flag_duplicates('explained', 'account_id', crm_newest_version_first('account')) }}
 
 select * from final

@@ -71,6 +71,6 @@ explained as (
     from classified
 ),
 
-{{ flag_duplicates('explained', 'contact_id', 'updated_at desc, user_id asc') }}
+{{ flag_duplicates('explained', 'contact_id', crm_newest_version_first('contact')) }}
 
 select * from final

@@ -5,7 +5,7 @@
 with
 
 decision_makers as (
-    select * from {{ ref('int_account_decision_makers') }}
+    select * from {{ ref('int_decision_makers_identified') }}
 ),
 
 persons as (

@@ -4,10 +4,10 @@
     <= as_of) down at least `churn_risk_min_usage_drop` on the N days before, no contact email
     open in the last N days, a detractor NPS, at least `churn_risk_min_tickets` tickets opened
     in the last N days. The windowed facts are recounted here, not read from
-    int_account_audience_windows (which the audience reads): active users as distinct persons of
+    int_account_windows_aggregated (which the audience reads): active users as distinct persons of
     the account's events in int_events_identified, contact opens as distinct `opened` events of
     stg_raw__email_events whose user_id or email is a contact's of the account in
-    int_crm_contacts_as_of, tickets as distinct tickets of stg_raw__support_tickets. Returns
+    int_crm_contacts_resolved, tickets as distinct tickets of stg_raw__support_tickets. Returns
     members breaking the recounted rule, members whose carried facts, flags or score differ from
     the recount, and rule-satisfying accounts left out. -#}
 
@@ -24,7 +24,7 @@ events as (
 ),
 
 crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
+    select * from {{ ref('int_crm_contacts_resolved') }}
 ),
 
 email_events as (

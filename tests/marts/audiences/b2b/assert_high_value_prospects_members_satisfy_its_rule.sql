@@ -3,7 +3,7 @@
     `hvp_intent_days` days (as_of - hvp_intent_days days < occurred_at <= as_of)
     `hvp_min_pricing_views` `/pricing` page views, a demo request or a sign-in while in trial,
     whatever the window: the intent events are recounted here event by event from
-    int_events_identified (not from int_account_audience_windows, which the audience reads).
+    int_events_identified (not from int_account_windows_aggregated, which the audience reads).
     Returns members breaking the recounted rule, members whose carried counts or flags differ
     from the recount, and rule-satisfying accounts left out. -#}
 

@@ -1,6 +1,6 @@
 {#- aud_product_champions must hold exactly, per paying account of dim_accounts, the persons
     without a privacy opt-out whose sign-in days in the last `champion_window_days` (counted here from
-    int_events_identified, without int_account_user_sign_ins) are at least
+    int_events_identified, without int_account_user_sign_ins_counted) are at least
     `champion_min_active_days` and no fewer than any other non-deleted user's of the account:
     returns members breaking the rule (or with other days) and champions left out. -#}
 

@@ -3,10 +3,10 @@
     `unengaged_quiet_sign_in_days` days, a checkout with no subscription started at or after it,
     no contact email open in the last `unengaged_quiet_email_days` days (each window as_of - N
     days < t <= as_of), whatever the windows. The windowed facts are recounted here, not read
-    from int_account_audience_windows (which the audience reads): sign-ins as events of the
+    from int_account_windows_aggregated (which the audience reads): sign-ins as events of the
     account in int_events_identified, contact opens as distinct `opened` events of
     stg_raw__email_events whose user_id or email is a contact's of the account in
-    int_crm_contacts_as_of. Returns members breaking the recounted rule, members whose carried
+    int_crm_contacts_resolved. Returns members breaking the recounted rule, members whose carried
     facts, flags or signal count differ from the recount, and rule-satisfying accounts left
     out. -#}
 
@@ -24,7 +24,7 @@ events as (
 ),
 
 crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
+    select * from {{ ref('int_crm_contacts_resolved') }}
 ),
 
 email_events as (

@@ -3,7 +3,7 @@
     last `upgrade_window_days` days, as_of - upgrade_window_days days < occurred_at <= as_of;
     usage above `upgrade_usage_ratio` of the monthly limit; seats at a positive seat limit), and
     name those signals, whatever the window: the pricing views and ad clicks are recounted here
-    event by event from int_events_identified (not from int_account_audience_windows, which the
+    event by event from int_events_identified (not from int_account_windows_aggregated, which the
     audience reads). Returns members breaking the recounted rule, members whose carried counts
     or signal flags differ from the recount, and rule-satisfying accounts left out. -#}
 

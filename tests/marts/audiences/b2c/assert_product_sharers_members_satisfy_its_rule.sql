@@ -2,7 +2,7 @@
     with at least `sharer_min_actions` shares and reviews together in the last `sharer_days`
     days (as_of - sharer_days days < occurred_at <= as_of), whatever the window: the shares and
     reviews are recounted here event by event from int_events_identified (the audience reads
-    the hourly rollup int_person_signals_hourly), and the orders as the distinct orders
+    the hourly rollup int_person_hours_stitched), and the orders as the distinct orders
     (order_id, else the event) whose first `Order Completed` is the person's. Returns members
     breaking the recounted rule, members whose carried counts differ from the recount, and
     rule-satisfying persons left out. -#}

@@ -2,7 +2,7 @@
     with at least `window_shopper_min_views` product views, no order and an email open or click
     in the last `window_shopper_days` days (as_of - window_shopper_days days < t <= as_of),
     whatever the window: the views are recounted here event by event from int_events_identified
-    (the audience reads the hourly rollup int_person_signals_hourly), the orders as the distinct
+    (the audience reads the hourly rollup int_person_hours_stitched), the orders as the distinct
     orders (order_id, else the event) whose first `Order Completed` is the person's and lies in
     the window (not from int_orders_enriched), and the opens and clicks as distinct email events
     of int_email_events_identified. Returns members breaking the recounted rule, members whose

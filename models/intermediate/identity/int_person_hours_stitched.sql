@@ -1,6 +1,6 @@
 {{ config(materialized='view') }}
 
-{#- The hourly signal rollup (int_identity_signals_hourly) as of as_of, per person: each row's
+{#- The hourly signal rollup (int_identity_hours_aggregated) as of as_of, per person: each row's
     identity mapped to its person as int_events_identified maps events, persons with a delete
     request left out, and nothing after as_of. Exact for every window of whole days ending at
     as_of (as_of - N days < t <= as_of, in_last_days): such a boundary cuts an hour only when
@@ -12,7 +12,7 @@
 with
 
 signals as (
-    select * from {{ ref('int_identity_signals_hourly') }}
+    select * from {{ ref('int_identity_hours_aggregated') }}
 ),
 
 events as (

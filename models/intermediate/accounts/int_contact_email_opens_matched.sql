@@ -1,12 +1,12 @@
 {#- Every email open up to as_of by a contact of a B2B account (as the CRM held it at as_of),
     matched by the contact's user_id or by its email: one row per account and open, so an open
-    matched both ways counts once. dim_accounts and int_account_audience_windows count their
+    matched both ways counts once. dim_accounts and int_account_windows_aggregated count their
     windows over this one matching rule. -#}
 
 with
 
 crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
+    select * from {{ ref('int_crm_contacts_resolved') }}
 ),
 
 email_events as (

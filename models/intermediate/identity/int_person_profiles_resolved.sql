@@ -15,7 +15,7 @@ identifies as (
 ),
 
 crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
+    select * from {{ ref('int_crm_contacts_resolved') }}
 ),
 
 email_events as (

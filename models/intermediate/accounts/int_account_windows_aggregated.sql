@@ -8,7 +8,7 @@
 with
 
 crm_accounts as (
-    select * from {{ ref('int_crm_accounts_as_of') }}
+    select * from {{ ref('int_crm_accounts_resolved') }}
 ),
 
 events as (
@@ -16,7 +16,7 @@ events as (
 ),
 
 contact_email_opens as (
-    select * from {{ ref('int_account_contact_email_opens') }}
+    select * from {{ ref('int_contact_email_opens_matched') }}
 ),
 
 support_tickets as (

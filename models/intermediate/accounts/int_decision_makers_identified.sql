@@ -4,12 +4,12 @@
     for deletion (as a person of int_persons_deleted, or by the contact's email in a `delete`
     request of the project's own record, int_privacy_requests_retained, matched by its hash
     email_sha256) is not listed: account tables must not carry their email. Contacts are read
-    as the CRM held them at as_of (int_crm_contacts_as_of). -#}
+    as the CRM held them at as_of (int_crm_contacts_resolved). -#}
 
 with
 
 crm_contacts as (
-    select * from {{ ref('int_crm_contacts_as_of') }}
+    select * from {{ ref('int_crm_contacts_resolved') }}
 ),
 
 decision_maker_keywords as (

@@ -1,4 +1,4 @@
-{#- Per account, the decision makers a campaign may email: contacts of int_account_decision_makers
+{#- Per account, the decision makers a campaign may email: contacts of int_decision_makers_identified
     that are signed-up persons (a contact without a user_id has no consent on record), without a
     delete request, without a privacy opt-out and emailable by the spec's consent rule; their
     email is the person's resolved email (the one the consent is about). -#}
@@ -6,7 +6,7 @@
 with
 
 decision_makers as (
-    select * from {{ ref('int_account_decision_makers') }}
+    select * from {{ ref('int_decision_makers_identified') }}
 ),
 
 profiles as (

@@ -14,7 +14,7 @@
 with
 
 signals as (
-    select * from {{ ref('int_person_signals_hourly') }}
+    select * from {{ ref('int_person_hours_stitched') }}
 ),
 
 orders as (
@@ -38,7 +38,7 @@ weeks as (
 ),
 
 -- an hourly rollup row's last instant stands for all its events: week ends are as_of minus
--- whole days, which cut no rollup row (int_person_signals_hourly)
+-- whole days, which cut no rollup row (int_person_hours_stitched)
 activity as (
     select
         person_id,

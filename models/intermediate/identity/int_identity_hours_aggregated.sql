@@ -13,7 +13,7 @@
     Incremental by day of receipt like the staging it reads (macros/received_days.sql): a run
     rolls up again exactly the days it re-stages, so a rerun never counts twice. No person,
     as_of or delete is applied here: they change retroactively, and are applied when the rollup
-    is read (int_person_signals_hourly), so this table never needs a rebuild for them. An hour,
+    is read (int_person_hours_stitched), so this table never needs a rebuild for them. An hour,
     not a day: the preferred hour of day is one of the traits. -#}
 {%- set restage_from = restage_from_day() %}
 
