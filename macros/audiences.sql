@@ -120,3 +120,13 @@ select * from final
         '{{ audience.name }}'{{ ", " if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+{#- The closing columns every B2B account audience shares: the decision makers a campaign may
+    email (int_decision_makers_consented, left-joined as `decision_makers`: none is 0 and no
+    list) and the audience's catalog entry. -#}
+{% macro b2b_audience_shared_columns(decision_makers='reachable_decision_makers', catalog_entry='catalog_entry') -%}
+    cast(coalesce({{ decision_makers }}.reachable_decision_makers, 0) as {{ dbt.type_int() }})
+            as reachable_decision_makers,
+        {{ decision_makers }}.reachable_decision_maker_emails,
+        {{ audience_catalog_columns(catalog_entry) }}
+{%- endmacro %}

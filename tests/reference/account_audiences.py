@@ -20,7 +20,7 @@ from tests.reference.vars import AccountAudienceVars
 
 __all__ = ["ACCOUNT_AUDIENCES", "AccountAudienceVars", "AccountInputs"]
 
-DECISION_MAKER_COLUMNS = ["reachable_decision_makers", "decision_maker_emails"]
+DECISION_MAKER_COLUMNS = ["reachable_decision_makers", "reachable_decision_maker_emails"]
 CATALOG_COLUMNS = ["audience_name", "recommended_campaign", "audience_priority"]
 
 
@@ -56,7 +56,7 @@ def reachable_decision_makers(inputs: AccountInputs) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "reachable_decision_makers": grouped.size(),
-            "decision_maker_emails": grouped.agg(", ".join),
+            "reachable_decision_maker_emails": grouped.agg(", ".join),
         }
     )
 
@@ -135,7 +135,7 @@ def _finish(
     lists = reachable_decision_makers(inputs)
     out = members[columns].join(lists, on="account_id")
     out["reachable_decision_makers"] = out["reachable_decision_makers"].fillna(0).astype("int64")
-    out["decision_maker_emails"] = out["decision_maker_emails"].astype(object)
+    out["reachable_decision_maker_emails"] = out["reachable_decision_maker_emails"].astype(object)
     return _with_catalog(inputs, name, out)
 
 

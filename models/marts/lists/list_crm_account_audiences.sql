@@ -27,7 +27,7 @@ accounts as (
             audience.account_id,
             {{ signal_text(columns, 'audience') }} as signals,
             audience.reachable_decision_makers,
-            audience.decision_maker_emails
+            audience.reachable_decision_maker_emails
         from {{ ref('aud_' ~ audience_name) }} as audience
     ),
 
@@ -54,7 +54,7 @@ final as (
         accounts.account_status,
         signals.signals,
         signals.reachable_decision_makers,
-        signals.decision_maker_emails,
+        signals.reachable_decision_maker_emails,
         memberships.primary_audience_name,
         memberships.is_primary_audience,
         memberships.member_since

@@ -81,10 +81,7 @@ final as (
         cast(members.contact_email_opens_in_window as {{ dbt.type_int() }}) as contact_email_opens_in_window,
         members.latest_nps_score,
         cast(members.tickets_in_window as {{ dbt.type_int() }}) as tickets_in_window,
-        cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
-            as reachable_decision_makers,
-        reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
-        {{ audience_catalog_columns() }}
+        {{ b2b_audience_shared_columns() }}
     from members
     left join reachable_decision_makers
         on members.account_id = reachable_decision_makers.account_id

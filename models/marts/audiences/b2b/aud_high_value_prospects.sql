@@ -75,10 +75,7 @@ final as (
         members.has_pricing_intent,
         members.has_demo_intent,
         members.has_trial_intent,
-        cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
-            as reachable_decision_makers,
-        reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
-        {{ audience_catalog_columns() }}
+        {{ b2b_audience_shared_columns() }}
     from members
     left join reachable_decision_makers
         on members.account_id = reachable_decision_makers.account_id

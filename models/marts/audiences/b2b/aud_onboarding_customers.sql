@@ -39,10 +39,7 @@ final as (
         ) as days_since_customer,
         members.users_count,
         members.active_users_7d,
-        cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
-            as reachable_decision_makers,
-        reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
-        {{ audience_catalog_columns() }}
+        {{ b2b_audience_shared_columns() }}
     from members
     left join reachable_decision_makers
         on members.account_id = reachable_decision_makers.account_id

@@ -81,10 +81,7 @@ final as (
         members.has_stalled_checkout,
         members.has_no_recent_email_open,
         cast(members.unengaged_signals as {{ dbt.type_int() }}) as unengaged_signals,
-        cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
-            as reachable_decision_makers,
-        reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
-        {{ audience_catalog_columns() }}
+        {{ b2b_audience_shared_columns() }}
     from members
     left join reachable_decision_makers
         on members.account_id = reachable_decision_makers.account_id

@@ -82,10 +82,7 @@ final as (
         described.has_ad_click,
         -- every member has a signal, so the list is never empty; drop its leading comma
         {{ dbt.right('described.signal_list', dbt.length('described.signal_list') ~ ' - 1') }} as upgrade_signals,
-        cast(coalesce(reachable_decision_makers.reachable_decision_makers, 0) as {{ dbt.type_int() }})
-            as reachable_decision_makers,
-        reachable_decision_makers.reachable_decision_maker_emails as decision_maker_emails,
-        {{ audience_catalog_columns() }}
+        {{ b2b_audience_shared_columns() }}
     from described
     left join reachable_decision_makers
         on described.account_id = reachable_decision_makers.account_id

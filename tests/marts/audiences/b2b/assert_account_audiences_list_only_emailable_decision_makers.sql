@@ -27,7 +27,7 @@ expected_lists as (
     select
         account_id,
         count(*) as reachable_decision_makers,
-        {{ sorted_listagg('email', "', '") }} as decision_maker_emails
+        {{ sorted_listagg('email', "', '") }} as reachable_decision_maker_emails
     from reachable
     group by account_id
 ),
@@ -39,7 +39,7 @@ audience_lists as (
             '{{ audience.name }}' as audience_name,
             account_id,
             reachable_decision_makers,
-            decision_maker_emails
+            reachable_decision_maker_emails
         from {{ ref('aud_' ~ audience.name) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -49,12 +49,12 @@ final as (
     select
         audience_lists.audience_name,
         audience_lists.account_id,
-        audience_lists.decision_maker_emails,
-        expected_lists.decision_maker_emails as expected_decision_maker_emails
+        audience_lists.reachable_decision_maker_emails,
+        expected_lists.reachable_decision_maker_emails as expected_decision_maker_emails
     from audience_lists
     left join expected_lists
         on audience_lists.account_id = expected_lists.account_id
-    where audience_lists.decision_maker_emails is distinct from expected_lists.decision_maker_emails
+    where audience_lists.reachable_decision_maker_emails is distinct from expected_lists.reachable_decision_maker_emails
         or audience_lists.reachable_decision_makers != coalesce(expected_lists.reachable_decision_makers, 0)
 )
 
