@@ -8,11 +8,13 @@
     python3 scripts/dev.py query "select * from rpt_audience_sizes"   # CSV from the last publish
     python3 scripts/dev.py export --destination email --changes-only --out exports
                                     # a destination's list from the last publish, full or
-                                    # only what changed since the last export (export_lists.py)
-    python3 scripts/dev.py spark    # only the Spark check (scripts/spark_check.py)
+                                    # only what changed since the last export
+    python3 scripts/dev.py spark    # only the Spark check (`audiences spark`)
 
 Set-up creates `.venv` beside this folder and installs requirements.txt (exact pins) into it,
-plus requirements-spark.txt for the checks, again only when those files changed.
+plus requirements-spark.txt for the checks, and then this project itself (pyproject.toml,
+editable), which puts the `audiences` command in .venv/bin; again only when those files changed.
+Every job but set-up runs an `audiences` subcommand in the venv.
 """
 
 from __future__ import annotations
@@ -27,10 +29,14 @@ import sys
 import venv
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+# the standard library only, as this file: it runs on the system python3 before .venv exists
+from audiences.runtime import REPO_ROOT, CommandFailed, dbt_env, end_of_day, run
+from audiences.runtime import duckdb_path as build_path
+
 VENV_DIR = REPO_ROOT / ".venv"
 REQUIREMENTS = REPO_ROOT / "requirements.txt"
 SPARK_REQUIREMENTS = REPO_ROOT / "requirements-spark.txt"
+PYPROJECT = REPO_ROOT / "pyproject.toml"
 INSTALLED_STAMP = VENV_DIR / ".requirements.sha256"
 
 # The test data set is fixed, so every run of the checks sees the same data.
@@ -48,12 +54,9 @@ def venv_bin(name: str) -> str:
     return str(VENV_DIR / folder / name)
 
 
-def run(command: list[str], env: dict[str, str] | None = None) -> None:
-    print(f"\n$ {' '.join(command)}", flush=True)
-    completed = subprocess.run(command, cwd=REPO_ROOT, env=env, check=False)
-    if completed.returncode != 0:
-        print(f"FAILED ({completed.returncode}): {' '.join(command)}", file=sys.stderr, flush=True)
-        sys.exit(completed.returncode)
+def audiences(*arguments: str) -> list[str]:
+    """The `audiences` command of the venv with `arguments`."""
+    return [venv_bin("audiences"), *arguments]
 
 
 def set_up(with_spark: bool = False) -> None:
@@ -66,6 +69,10 @@ def set_up(with_spark: bool = False) -> None:
         print(f"creating {VENV_DIR}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV_DIR)
     run([venv_bin("python"), "-m", "pip", "install", "--quiet", "-r", str(requirements)])
+    # editable, so that edits to scripts/audiences are live; --no-deps: requirements.txt pins
+    run([venv_bin("python"), "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(REPO_ROOT)])
+    # the build leaves its metadata beside the package; the venv has its own copy
+    shutil.rmtree(REPO_ROOT / "scripts" / "audiences.egg-info", ignore_errors=True)
     make_duckdb_cli_executable()
     # the Spark set is a superset: once it is in, plain requirements are in too
     digests = [wanted, requirements_digest(REQUIREMENTS)] if with_spark else [wanted]
@@ -81,30 +88,20 @@ def make_duckdb_cli_executable() -> None:
 
 
 def requirements_digest(requirements: Path) -> str:
-    contents = REQUIREMENTS.read_bytes() + requirements.read_bytes()
+    # a changed pyproject.toml (a new subcommand, a new package) is installed again too
+    contents = REQUIREMENTS.read_bytes() + requirements.read_bytes() + PYPROJECT.read_bytes()
     return hashlib.sha256(contents).hexdigest()
 
 
-def build_path() -> Path:
-    """The private build warehouse; a relative path means the caller's directory, as for dbt."""
-    return Path(
-        os.environ.get("AUDIENCES_DUCKDB_PATH", REPO_ROOT / "data/audiences.duckdb")
-    ).resolve()
-
-
-def dbt_env(duckdb_path: Path, serving: Path | None = None) -> dict[str, str]:
-    env = dict(os.environ)
-    env["AUDIENCES_DUCKDB_PATH"] = str(duckdb_path)
-    if serving is not None:
-        env["AUDIENCES_SERVING_PATH"] = str(serving)
-    env["DBT_PROFILES_DIR"] = str(REPO_ROOT)
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return env
+def project_env(duckdb_file: Path, serving: Path | None = None) -> dict[str, str]:
+    """dbt's and the scripts' environment, with the serving store when one is given."""
+    extra = {} if serving is None else {"AUDIENCES_SERVING_PATH": str(serving)}
+    return dbt_env(duckdb_file, **extra)
 
 
 def weekly_as_ofs(end_date: str, weeks: int) -> list[str]:
     """The end of end_date and of each of the `weeks` weeks before it, oldest first."""
-    end = dt.datetime.fromisoformat(f"{end_date} 23:59:59")
+    end = dt.datetime.fromisoformat(end_of_day(end_date))
     return [
         (end - dt.timedelta(days=7 * weeks_back)).strftime("%Y-%m-%d %H:%M:%S")
         for weeks_back in range(weeks, -1, -1)
@@ -120,33 +117,20 @@ def publish_weekly(duckdb_path: Path, serving: Path, end_date: str, weeks: int) 
 def generate(
     duckdb_path: Path, persons: int, seed: int, end_date: str, publish_weeks: int
 ) -> None:
-    env = dbt_env(duckdb_path)
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    run(
-        [
-            venv_bin("python"),
-            "scripts/generate_data.py",
-            "--persons",
-            str(persons),
-            "--seed",
-            str(seed),
-            "--end-date",
-            end_date,
-            "--publish-weeks",
-            str(publish_weeks),
-        ],
-        env,
-    )
+    command = audiences("generate", "--persons", str(persons), "--seed", str(seed))
+    command += ["--end-date", end_date, "--publish-weeks", str(publish_weeks)]
+    run(command, project_env(duckdb_path))
 
 
 def publish_command(
     duckdb_path: Path, serving: Path, extra: list[str], new_history: bool = False
 ) -> None:
     """Build, test and publish in the venv's Python (dbt, duckdb and PyYAML live there)."""
-    command = [venv_bin("python"), "scripts/publish.py", *extra]
+    command = audiences("publish", *extra)
     if new_history:
         command.append("--new-history")
-    run(command, dbt_env(duckdb_path, serving))
+    run(command, project_env(duckdb_path, serving))
 
 
 def main_job(args: argparse.Namespace) -> None:
@@ -159,7 +143,7 @@ def main_job(args: argparse.Namespace) -> None:
         stale.unlink(missing_ok=True)
     generate(duckdb_path, args.persons, args.seed, args.end_date, args.publish_weeks)
     publish_weekly(duckdb_path, serving, args.end_date, args.publish_weeks)
-    run([venv_bin("python"), "scripts/report.py"], dbt_env(duckdb_path, serving))
+    run(audiences("report"), project_env(duckdb_path, serving))
 
 
 def publish_job(args: argparse.Namespace) -> None:
@@ -172,18 +156,16 @@ def publish_job(args: argparse.Namespace) -> None:
 
 def query_job(args: argparse.Namespace) -> None:
     set_up()
-    completed = subprocess.run(
-        [venv_bin("python"), "scripts/serving.py", args.sql], cwd=REPO_ROOT, check=False
-    )
+    completed = subprocess.run(audiences("query", args.sql), cwd=REPO_ROOT, check=False)
     sys.exit(completed.returncode)
 
 
 def export_job(args: argparse.Namespace) -> None:
     set_up()
-    command = [
-        venv_bin("python"), "scripts/export_lists.py", "--destination", args.destination,
-        "--out", str(Path(args.out).resolve()), "--format", args.format,
-    ]
+    command = audiences(
+        "export", "--destination", args.destination, "--out", str(Path(args.out).resolve()),
+        "--format", args.format,
+    )
     command += ["--changes-only"] if args.changes_only else []
     completed = subprocess.run(command, cwd=REPO_ROOT, check=False)
     sys.exit(completed.returncode)
@@ -200,7 +182,7 @@ def test_job(args: argparse.Namespace) -> None:
     duckdb_path = REPO_ROOT / "data" / "test" / "audiences_test.duckdb"
     serving = REPO_ROOT / "data" / "test" / "serving.duckdb"
     duckdb_path.unlink(missing_ok=True)
-    env = dbt_env(duckdb_path, serving)
+    env = project_env(duckdb_path, serving)
     run([venv_bin("ruff"), "check", "scripts", "tests"], env)
     generate(duckdb_path, TEST_PERSONS, TEST_SEED, TEST_END_DATE, PUBLISH_WEEKS)
     publish_weekly(duckdb_path, serving, TEST_END_DATE, PUBLISH_WEEKS)
@@ -223,7 +205,7 @@ def spark_job(_: argparse.Namespace) -> None:
         print(f"\nSKIPPED: {message}; install one (Debian: openjdk-17-jre-headless)", flush=True)
         return
     set_up(with_spark=True)
-    run([venv_bin("python"), "scripts/spark_check.py"])
+    run(audiences("spark"))
 
 
 def java_available() -> bool:
@@ -290,10 +272,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main() -> None:
+def main() -> int:
     args = parse_args(sys.argv[1:])
-    args.run_job(args)
+    try:
+        args.run_job(args)
+    except CommandFailed as failed:
+        # the step's own exit code (a refused publish is 3), as the step said it
+        print(failed, file=sys.stderr, flush=True)
+        return failed.returncode
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -15,7 +15,12 @@ DUCKDB_PATH_VARIABLE = "AUDIENCES_DUCKDB_PATH"
 
 
 class CommandFailed(SystemExit):
-    """A command exited non-zero; the message is the one line a user reads."""
+    """A command exited non-zero; the message is the one line a user reads, `returncode` the
+    command's own exit code (for a caller that passes it on)."""
+
+    def __init__(self, message: str, returncode: int = 1) -> None:
+        super().__init__(message)
+        self.returncode = returncode
 
 
 def end_of_day(day: str) -> str:
@@ -56,7 +61,9 @@ def run(
         print(f"\n$ {' '.join(command)}", flush=True)
     completed = subprocess.run(list(command), cwd=cwd, env=env, check=False)
     if completed.returncode != 0:
-        raise CommandFailed(f"FAILED ({completed.returncode}): {' '.join(command)}")
+        raise CommandFailed(
+            f"FAILED ({completed.returncode}): {' '.join(command)}", completed.returncode
+        )
 
 
 def run_captured(
@@ -69,7 +76,9 @@ def run_captured(
     )
     if completed.returncode != 0:
         tail = "\n".join((completed.stdout + completed.stderr).splitlines()[-40:])
-        raise CommandFailed(f"FAILED ({completed.returncode}): {' '.join(command)}\n{tail}")
+        raise CommandFailed(
+            f"FAILED ({completed.returncode}): {' '.join(command)}\n{tail}", completed.returncode
+        )
     return completed
 
 

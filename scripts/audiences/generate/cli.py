@@ -35,6 +35,7 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
+from audiences.console import ArgumentParser
 from audiences.raw_contract import (
     database_file_problem,
 )
@@ -44,7 +45,7 @@ from .run import database_path, generate, print_summary
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--persons",
         type=int,
