@@ -1,6 +1,7 @@
-{#- Per B2B account, support and NPS as known at as_of: tickets opened in the last 30 days, the
-    average CSAT of tickets opened and closed by as_of (the CSAT of a ticket closed after as_of
-    is not known yet), and the newest NPS answer up to as_of (ties: the larger response_id). -#}
+{#- Per B2B account, support and NPS as known at as_of: the average CSAT of tickets opened and
+    closed by as_of (the CSAT of a ticket closed after as_of is not known yet) and the newest
+    NPS answer up to as_of (ties: the larger response_id). Tickets in a window are counted in
+    int_account_windows_aggregated. -#}
 
 with
 
@@ -15,7 +16,6 @@ nps_responses as (
 tickets as (
     select
         account_id,
-        sum(case when {{ in_last_days('opened_at', 30) }} then 1 else 0 end) as tickets_30d,
         avg(case when closed_at <= {{ as_of() }} then csat_score end) as avg_csat
     from support_tickets
     where account_id is not null and opened_at <= {{ as_of() }}
@@ -50,7 +50,6 @@ account_ids as (
 final as (
     select
         account_ids.account_id,
-        tickets.tickets_30d,
         tickets.avg_csat,
         latest_nps.latest_nps_score,
         latest_nps.latest_nps_category

@@ -1,6 +1,9 @@
 {#- Per account and signed-up user: the distinct UTC days with a `Signed In` event
     of the account in the last `champion_window_days` (30) days (as_of - N days < occurred_at
-    <= as_of), and the latest sign-in. Persons with a delete request are left out, so they are never ranked. -#}
+    <= as_of; the signal is declared in account_user_window_signals(), macros/windows.sql), and
+    the latest sign-in. Persons with a delete request are left out, so they are never ranked. -#}
+
+{%- set sign_in_days = account_user_window_signals() | first %}
 
 with
 
@@ -12,12 +15,11 @@ deleted_persons as (
     select * from {{ ref('int_persons_deleted') }}
 ),
 
-sign_ins as (
+account_user_sign_ins as (
     select
         events.account_id,
         events.person_id,
-        events.occurred_at,
-        cast(events.occurred_at as date) as sign_in_date
+        events.occurred_at
     from events
     left join deleted_persons
         on events.person_id = deleted_persons.person_id
@@ -31,10 +33,9 @@ final as (
     select
         account_id,
         person_id,
-        count(distinct case when {{ in_last_days('occurred_at', var('champion_window_days')) }} then sign_in_date end)
-            as sign_in_days_in_window,
+        {{ window_count(sign_in_days) }} as {{ sign_in_days.column }},
         max(occurred_at) as last_sign_in_at
-    from sign_ins
+    from account_user_sign_ins
     group by account_id, person_id
 )
 

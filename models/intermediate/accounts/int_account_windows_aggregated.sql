@@ -1,9 +1,12 @@
-{#- Per B2B account: the facts the account audiences count over their own window vars
-    (hvp_intent_days, unengaged_quiet_sign_in_days, unengaged_quiet_email_days,
-    upgrade_window_days, churn_risk_window_days), so a shop retunes a window without touching
-    dim_accounts' fixed 14- and 30-day traits. Every window is half-open (in_last_days). -#}
-
-{%- set churn_days = var('churn_risk_window_days') %}
+{#- One row per account known at as_of (int_crm_accounts_resolved) with every count over a
+    window before as_of, 0 without any: dim_accounts' fixed 7-, 14- and 30-day traits and the
+    windows of the B2B audiences (hvp_intent_days, unengaged_quiet_sign_in_days,
+    unengaged_quiet_email_days, upgrade_window_days, churn_risk_window_days), each declared
+    once in account_window_signals() (macros/windows.sql); and usage_breadth, features_used_30d
+    over the features seen in the whole product. Events are those carrying the account's
+    account_id (int_events_identified), contact email opens those of
+    int_contact_email_opens_matched, tickets those of stg_raw__support_tickets with the
+    account's account_id. -#}
 
 with
 
@@ -15,7 +18,7 @@ events as (
     select * from {{ ref('int_events_identified') }}
 ),
 
-contact_email_opens as (
+account_contact_email_opens as (
     select * from {{ ref('int_contact_email_opens_matched') }}
 ),
 
@@ -28,94 +31,25 @@ account_events as (
     where account_id is not null
 ),
 
-activity as (
-    select
-        account_id,
-        sum(case
-            when event_name = 'Page Viewed' and page_path = '/pricing'
-                and {{ in_last_days('occurred_at', var('hvp_intent_days')) }}
-                then 1
-            else 0
-        end) as hvp_pricing_page_views,
-        sum(case
-            when event_name = 'Demo Requested' and {{ in_last_days('occurred_at', var('hvp_intent_days')) }}
-                then 1
-            else 0
-        end) as hvp_demo_requests,
-        sum(case
-            when event_name = 'Signed In' and {{ in_last_days('occurred_at', var('hvp_intent_days')) }}
-                then 1
-            else 0
-        end) as hvp_sign_ins,
-        sum(case
-            when event_name = 'Signed In' and {{ in_last_days('occurred_at', var('unengaged_quiet_sign_in_days')) }}
-                then 1
-            else 0
-        end) as unengaged_sign_ins,
-        sum(case
-            when event_name = 'Page Viewed' and page_path = '/pricing'
-                and {{ in_last_days('occurred_at', var('upgrade_window_days')) }}
-                then 1
-            else 0
-        end) as upgrade_pricing_page_views,
-        sum(case
-            when event_name = 'Ad Clicked' and {{ in_last_days('occurred_at', var('upgrade_window_days')) }}
-                then 1
-            else 0
-        end) as upgrade_ad_clicks,
-        count(distinct case when {{ in_last_days('occurred_at', churn_days) }} then person_id end)
-            as churn_risk_active_users,
-        count(distinct case
-            when occurred_at > {{ dbt.dateadd('day', -2 * churn_days, as_of()) }}
-                and occurred_at <= {{ dbt.dateadd('day', -1 * churn_days, as_of()) }}
-                then person_id
-        end) as churn_risk_active_users_before
-    from account_events
-    group by account_id
-),
-
-contact_opens as (
-    select
-        account_id,
-        sum(case when {{ in_last_days('occurred_at', var('unengaged_quiet_email_days')) }} then 1 else 0 end)
-            as unengaged_contact_email_opens,
-        sum(case when {{ in_last_days('occurred_at', churn_days) }} then 1 else 0 end)
-            as churn_risk_contact_email_opens
-    from contact_email_opens
-    group by account_id
-),
-
-tickets as (
-    select
-        account_id,
-        count(*) as churn_risk_tickets
-    from support_tickets
+account_tickets as (
+    select * from support_tickets
     where account_id is not null
-        and {{ in_last_days('opened_at', churn_days) }}
-    group by account_id
 ),
+
+features_in_product as (
+    select count(distinct feature) as features_seen
+    from events
+    where event_name = 'Feature Used' and feature is not null
+),
+
+{{ windowed_facts('crm_accounts', 'account_id', account_window_signals()) }},
 
 final as (
     select
-        crm_accounts.account_id,
-        coalesce(activity.hvp_pricing_page_views, 0) as hvp_pricing_page_views,
-        coalesce(activity.hvp_demo_requests, 0) as hvp_demo_requests,
-        coalesce(activity.hvp_sign_ins, 0) as hvp_sign_ins,
-        coalesce(activity.unengaged_sign_ins, 0) as unengaged_sign_ins,
-        coalesce(contact_opens.unengaged_contact_email_opens, 0) as unengaged_contact_email_opens,
-        coalesce(activity.upgrade_pricing_page_views, 0) as upgrade_pricing_page_views,
-        coalesce(activity.upgrade_ad_clicks, 0) as upgrade_ad_clicks,
-        coalesce(activity.churn_risk_active_users, 0) as churn_risk_active_users,
-        coalesce(activity.churn_risk_active_users_before, 0) as churn_risk_active_users_before,
-        coalesce(contact_opens.churn_risk_contact_email_opens, 0) as churn_risk_contact_email_opens,
-        coalesce(tickets.churn_risk_tickets, 0) as churn_risk_tickets
-    from crm_accounts
-    left join activity
-        on crm_accounts.account_id = activity.account_id
-    left join contact_opens
-        on crm_accounts.account_id = contact_opens.account_id
-    left join tickets
-        on crm_accounts.account_id = tickets.account_id
+        windowed.*,
+        1e0 * windowed.features_used_30d / nullif(features_in_product.features_seen, 0) as usage_breadth
+    from windowed
+    cross join features_in_product
 )
 
 select * from final

@@ -1,11 +1,9 @@
 {{ config(materialized='table') }}
 
-{#- Per person, from their events up to as_of: windowed views, cart adds, shares and reviews,
-    sign-up, most frequent viewed category and top interests, preferred device, hour and day
-    of week, active days, and the raw engagement score. Read from the hourly rollup
-    (int_person_hours_stitched): each row stands for event_count events of one hour, and a
-    window is tested on its last_occurred_at, which lies on the same side of every window
-    boundary as all the row's events. -#}
+{#- Per person, from their events up to as_of: sign-up, most frequent viewed category and top
+    interests, preferred device, hour and day of week, and the raw engagement score. Read from
+    the hourly rollup (int_person_hours_stitched): each row stands for event_count events of one
+    hour. Its counts over a window are in int_person_windows_aggregated. -#}
 
 with
 
@@ -17,33 +15,10 @@ engagement_weights as (
     select * from {{ ref('engagement_event_weights') }}
 ),
 
-counts as (
+sign_ups as (
     select
         person_id,
-        {% for days in [7, 30, 90] %}
-            sum(case
-                when event_name = 'Product Viewed' and {{ in_last_days('last_occurred_at', days) }}
-                    then event_count
-                else 0
-            end) as product_views_{{ days }}d,
-            sum(case
-                when event_name = 'Product Added' and {{ in_last_days('last_occurred_at', days) }}
-                    then event_count
-                else 0
-            end) as cart_adds_{{ days }}d,
-        {% endfor %}
-        sum(case
-            when event_name = 'Product Shared' and {{ in_last_days('last_occurred_at', 90) }} then event_count
-            else 0
-        end) as shares_90d,
-        sum(case
-            when event_name = 'Product Reviewed' and {{ in_last_days('last_occurred_at', 90) }} then event_count
-            else 0
-        end) as reviews_90d,
-        min(case when event_name = 'Signed Up' then first_occurred_at end) as signed_up_at,
-        count(distinct case
-            when {{ in_last_days('last_occurred_at', 30) }} then cast(last_occurred_at as date)
-        end) as active_days_30d
+        min(case when event_name = 'Signed Up' then first_occurred_at end) as signed_up_at
     from signals
     group by person_id
 ),
@@ -144,17 +119,8 @@ engagement as (
 
 final as (
     select
-        counts.person_id,
-        counts.product_views_7d,
-        counts.product_views_30d,
-        counts.product_views_90d,
-        counts.cart_adds_7d,
-        counts.cart_adds_30d,
-        counts.cart_adds_90d,
-        counts.shares_90d,
-        counts.reviews_90d,
-        counts.signed_up_at,
-        counts.active_days_30d,
+        sign_ups.person_id,
+        sign_ups.signed_up_at,
         interests.most_frequent_category_viewed,
         {{ dbt.concat([
             'interests.most_frequent_category_viewed',
@@ -165,17 +131,17 @@ final as (
         preferred_hours.preferred_hour as preferred_hour_of_day,
         preferred_day_of_weeks.preferred_day_of_week,
         engagement.engagement_raw_score
-    from counts
+    from sign_ups
     left join interests
-        on counts.person_id = interests.person_id
+        on sign_ups.person_id = interests.person_id
     left join preferred_devices
-        on counts.person_id = preferred_devices.person_id
+        on sign_ups.person_id = preferred_devices.person_id
     left join preferred_hours
-        on counts.person_id = preferred_hours.person_id
+        on sign_ups.person_id = preferred_hours.person_id
     left join preferred_day_of_weeks
-        on counts.person_id = preferred_day_of_weeks.person_id
+        on sign_ups.person_id = preferred_day_of_weeks.person_id
     left join engagement
-        on counts.person_id = engagement.person_id
+        on sign_ups.person_id = engagement.person_id
 )
 
 select * from final

@@ -1,10 +1,10 @@
 {{ config(materialized='table') }}
 
-{#- Per buyer, up to as_of: orders, revenue net of refunds, windowed order counts, favorite
-    purchased category, deal seeking, and the BTYD summary (the `lifetimes` package's
-    definitions with a one-day period). Refunds come through their order (int_orders_enriched:
-    the order's person, capped at its revenue), so lifetime_revenue is never below 0 and a
-    refund naming no order seen up to as_of changes nothing. -#}
+{#- Per buyer, up to as_of: orders, revenue net of refunds, favorite purchased category, deal
+    seeking, and the BTYD summary (the `lifetimes` package's definitions with a one-day
+    period). Refunds come through their order (int_orders_enriched: the order's person, capped
+    at its revenue), so lifetime_revenue is never below 0 and a refund naming no order seen up
+    to as_of changes nothing. Orders in a window are counted in int_person_windows_aggregated. -#}
 
 with
 
@@ -25,9 +25,6 @@ order_totals as (
         sum(net_revenue) as lifetime_revenue,
         min(ordered_at) as first_order_at,
         max(ordered_at) as last_order_at,
-        {% for days in [7, 30, 90] %}
-            sum(case when {{ in_last_days('ordered_at', days) }} then 1 else 0 end) as orders_{{ days }}d,
-        {% endfor %}
         avg(case when is_deal_seeking then 1e0 else 0e0 end) as deal_seeking_share
     from orders
     group by person_id
@@ -105,9 +102,6 @@ final as (
         order_totals.first_order_at,
         order_totals.last_order_at,
         1e0 * order_totals.lifetime_revenue / order_totals.orders_count as avg_order_value,
-        order_totals.orders_7d,
-        order_totals.orders_30d,
-        order_totals.orders_90d,
         order_totals.deal_seeking_share,
         favorite_categories.favorite_category_purchased,
         favorite_categories.favorite_category_quantity_share,

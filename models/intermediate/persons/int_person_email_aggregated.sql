@@ -1,6 +1,6 @@
-{#- Per person: email engagement in the last 30 days and consent (the spec's emailable rule:
-    an email, opt-in not false, and no unsubscribe, complaint, bounce or opt-out request after
-    the latest opt-in). Opt-out requests made up to as_of come from the project's own record,
+{#- Per person: the last email open and consent (the spec's emailable rule: an email, opt-in
+    not false, and no unsubscribe, complaint, bounce or opt-out request after the latest
+    opt-in; opens and clicks in a window are counted in int_person_windows_aggregated). Opt-out requests made up to as_of come from the project's own record,
     int_privacy_requests_retained, so an opt-out stays applied after raw loses it; they are
     matched by the hash of the person's user_id or of their email (email_sha256), the only
     form the record keeps. -#}
@@ -22,10 +22,6 @@ privacy_requests as (
 engagement as (
     select
         person_id,
-        sum(case when event_type = 'opened' and {{ in_last_days('occurred_at', 30) }} then 1 else 0 end)
-            as email_opens_30d,
-        sum(case when event_type = 'clicked' and {{ in_last_days('occurred_at', 30) }} then 1 else 0 end)
-            as email_clicks_30d,
         max(case when event_type = 'opened' then occurred_at end) as last_email_open_at,
         max(case when event_type in ('unsubscribed', 'complained', 'bounced') then occurred_at end)
             as last_email_suppression_at
@@ -117,8 +113,6 @@ consents as (
 final as (
     select
         coalesce(consents.person_id, engagement.person_id) as person_id,
-        coalesce(engagement.email_opens_30d, 0) as email_opens_30d,
-        coalesce(engagement.email_clicks_30d, 0) as email_clicks_30d,
         engagement.last_email_open_at,
         consents.last_suppressed_at,
         coalesce(consents.is_emailable, false) as is_emailable,

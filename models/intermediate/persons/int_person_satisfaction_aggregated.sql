@@ -1,6 +1,6 @@
-{#- Per person, up to as_of: the newest NPS answer, tickets opened in the last 30 days and the
-    mean CSAT of their tickets closed by as_of (a ticket closed later was open at as_of, without
-    a score). -#}
+{#- Per person, up to as_of: the newest NPS answer and the mean CSAT of their tickets closed by
+    as_of (a ticket closed later was open at as_of, without a score). Tickets in a window are
+    counted in int_person_windows_aggregated. -#}
 
 with
 
@@ -34,7 +34,6 @@ latest_nps as (
 tickets as (
     select
         user_id as person_id,
-        sum(case when {{ in_last_days('opened_at', 30) }} then 1 else 0 end) as tickets_30d,
         avg(case when closed_at <= {{ as_of() }} then csat_score end) as avg_csat
     from support_tickets
     where user_id is not null and opened_at <= {{ as_of() }}
@@ -52,7 +51,6 @@ final as (
         people.person_id,
         latest_nps.latest_nps_score,
         latest_nps.latest_nps_category,
-        coalesce(tickets.tickets_30d, 0) as tickets_30d,
         tickets.avg_csat
     from people
     left join latest_nps

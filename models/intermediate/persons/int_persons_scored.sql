@@ -15,6 +15,10 @@ behavior as (
     select * from {{ ref('int_person_behavior_aggregated') }}
 ),
 
+windows as (
+    select * from {{ ref('int_person_windows_aggregated') }}
+),
+
 rfm_segments as (
     select * from {{ ref('rfm_segments') }}
 ),
@@ -65,7 +69,7 @@ active_persons as (
     select
         person_id,
         percent_rank() over (order by active_days_30d) as activity_percent_rank
-    from behavior
+    from windows
     where active_days_30d > 0
         and person_id in (select persons.person_id from persons)
 ),
@@ -73,9 +77,11 @@ active_persons as (
 engagement as (
     select
         persons.person_id,
-        coalesce(behavior.active_days_30d, 0) as active_days_30d,
+        coalesce(windows.active_days_30d, 0) as active_days_30d,
         coalesce(behavior.engagement_raw_score, 0) as engagement_raw_score
     from persons
+    left join windows
+        on persons.person_id = windows.person_id
     left join behavior
         on persons.person_id = behavior.person_id
 ),

@@ -1,8 +1,8 @@
 {#- One row per B2B account as of as_of; the column definitions are in _core__models.yml.
     The CRM account as it stood at as_of (int_crm_accounts_resolved), created by then, joined
     with its aggregates as of as_of: activity from events, subscriptions, usage, satisfaction
-    (tickets and NPS) and contacts (email opens and decision makers), each an
-    int_account_*_aggregated model. -#}
+    (CSAT and NPS), decision makers and every count over a window (int_account_windows_aggregated),
+    each an int_account_*_aggregated model. -#}
 
 with
 
@@ -30,6 +30,10 @@ contacts as (
     select * from {{ ref('int_account_contacts_aggregated') }}
 ),
 
+windows as (
+    select * from {{ ref('int_account_windows_aggregated') }}
+),
+
 accounts as (
     select * from crm_accounts
     where created_at <= {{ as_of() }}
@@ -44,13 +48,13 @@ joined as (
         coalesce(subscriptions.has_trialing_subscription, false) as has_trialing_subscription,
         coalesce(usage_this_month.usage_this_month, 0) as usage_this_month,
         activity.users_count,
-        activity.active_users_7d,
-        activity.active_users_30d,
-        activity.active_users_prev_30d,
-        activity.seats_used,
-        activity.pricing_page_views_14d,
-        activity.pricing_page_views_30d,
-        activity.demo_requests_14d,
+        windows.active_users_7d,
+        windows.active_users_30d,
+        windows.active_users_prev_30d,
+        windows.seats_used,
+        windows.pricing_page_views_14d,
+        windows.pricing_page_views_30d,
+        windows.demo_requests_14d,
         activity.last_demo_requested_at,
         case
             when activity.trial_started_at is null then subscriptions.first_trial_subscription_started_at
@@ -59,14 +63,14 @@ joined as (
                 then subscriptions.first_trial_subscription_started_at
             else activity.trial_started_at
         end as trial_started_at,
-        activity.sign_ins_14d,
+        windows.sign_ins_14d,
         activity.last_sign_in_at,
         activity.last_checkout_started_at,
-        activity.ad_clicks_30d,
-        activity.features_used_30d,
-        activity.usage_breadth,
-        contacts.contact_email_opens_30d,
-        satisfaction.tickets_30d,
+        windows.ad_clicks_30d,
+        windows.features_used_30d,
+        windows.usage_breadth,
+        windows.contact_email_opens_30d,
+        windows.tickets_30d,
         satisfaction.avg_csat,
         satisfaction.latest_nps_score,
         satisfaction.latest_nps_category,
@@ -83,6 +87,8 @@ joined as (
         on accounts.account_id = satisfaction.account_id
     left join contacts
         on accounts.account_id = contacts.account_id
+    left join windows
+        on accounts.account_id = windows.account_id
 ),
 
 final as (

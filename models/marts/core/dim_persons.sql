@@ -31,6 +31,10 @@ scores as (
     select * from {{ ref('int_persons_scored') }}
 ),
 
+windows as (
+    select * from {{ ref('int_person_windows_aggregated') }}
+),
+
 joined as (
     select
         kept_persons.person_id,
@@ -62,9 +66,9 @@ joined as (
         commerce.last_order_at,
         commerce.avg_order_value,
         {% for days in [7, 30, 90] %}
-            coalesce(behavior.product_views_{{ days }}d, 0) as product_views_{{ days }}d,
-            coalesce(behavior.cart_adds_{{ days }}d, 0) as cart_adds_{{ days }}d,
-            coalesce(commerce.orders_{{ days }}d, 0) as orders_{{ days }}d,
+            coalesce(windows.product_views_{{ days }}d, 0) as product_views_{{ days }}d,
+            coalesce(windows.cart_adds_{{ days }}d, 0) as cart_adds_{{ days }}d,
+            coalesce(windows.orders_{{ days }}d, 0) as orders_{{ days }}d,
         {% endfor %}
         behavior.most_frequent_category_viewed,
         behavior.top_interests,
@@ -74,14 +78,14 @@ joined as (
         behavior.preferred_hour_of_day,
         behavior.preferred_day_of_week,
         commerce.deal_seeking_share,
-        coalesce(email_engagement.email_opens_30d, 0) as email_opens_30d,
-        coalesce(email_engagement.email_clicks_30d, 0) as email_clicks_30d,
+        coalesce(windows.email_opens_30d, 0) as email_opens_30d,
+        coalesce(windows.email_clicks_30d, 0) as email_clicks_30d,
         email_engagement.last_email_open_at,
-        coalesce(behavior.shares_90d, 0) as shares_90d,
-        coalesce(behavior.reviews_90d, 0) as reviews_90d,
+        coalesce(windows.shares_90d, 0) as shares_90d,
+        coalesce(windows.reviews_90d, 0) as reviews_90d,
         satisfaction.latest_nps_score,
         satisfaction.latest_nps_category,
-        coalesce(satisfaction.tickets_30d, 0) as tickets_30d,
+        coalesce(windows.tickets_30d, 0) as tickets_30d,
         satisfaction.avg_csat,
         commerce.btyd_frequency,
         commerce.btyd_recency,
@@ -110,6 +114,8 @@ joined as (
         on kept_persons.person_id = satisfaction.person_id
     left join scores
         on kept_persons.person_id = scores.person_id
+    left join windows
+        on kept_persons.person_id = windows.person_id
 ),
 
 dated as (

@@ -1,6 +1,7 @@
 {#- Buyers (at least one order ever) with at least `sharer_min_actions` `Product Shared` or
     `Product Reviewed` events in the last `sharer_days` (90) days, without a privacy opt-out.
-    The rule and its choices are in aud_product_sharers.yml. -#}
+    Window facts: int_person_windows_aggregated. The rule and its choices are in
+    aud_product_sharers.yml. -#}
 
 with
 
@@ -8,33 +9,22 @@ persons as (
     select * from {{ ref('dim_persons') }}
 ),
 
-signals as (
-    select * from {{ ref('int_person_hours_stitched') }}
+windows as (
+    select * from {{ ref('int_person_windows_aggregated') }}
 ),
 
 audience_catalog as (
     select * from {{ ref('audience_catalog') }}
 ),
 
-window_actions as (
-    select
-        person_id,
-        sum(case when event_name = 'Product Shared' then event_count else 0 end) as shares_in_window,
-        sum(case when event_name = 'Product Reviewed' then event_count else 0 end) as reviews_in_window
-    from signals
-    where event_name in ('Product Shared', 'Product Reviewed')
-        and {{ in_last_days('last_occurred_at', var('sharer_days')) }}
-    group by person_id
-),
-
 window_facts as (
     select
         persons.*,
-        coalesce(window_actions.shares_in_window, 0) as shares_in_window,
-        coalesce(window_actions.reviews_in_window, 0) as reviews_in_window
+        coalesce(windows.sharer_shares, 0) as shares_in_window,
+        coalesce(windows.sharer_reviews, 0) as reviews_in_window
     from persons
-    left join window_actions
-        on persons.person_id = window_actions.person_id
+    left join windows
+        on persons.person_id = windows.person_id
 ),
 
 members as (

@@ -1,6 +1,7 @@
 {#- Persons with at least `window_shopper_min_views` product views in the last
     `window_shopper_days` (30) days, no order in that window and at least one email open or
-    click in it, without a privacy opt-out. The rule and its choices are in aud_window_shoppers.yml. -#}
+    click in it, without a privacy opt-out (window facts: int_person_windows_aggregated). The
+    rule and its choices are in aud_window_shoppers.yml. -#}
 
 with
 
@@ -8,66 +9,24 @@ persons as (
     select * from {{ ref('dim_persons') }}
 ),
 
-signals as (
-    select * from {{ ref('int_person_hours_stitched') }}
-),
-
-orders as (
-    select * from {{ ref('int_orders_enriched') }}
-),
-
-email_events as (
-    select * from {{ ref('int_email_events_identified') }}
+windows as (
+    select * from {{ ref('int_person_windows_aggregated') }}
 ),
 
 audience_catalog as (
     select * from {{ ref('audience_catalog') }}
 ),
 
-window_views as (
-    select
-        person_id,
-        sum(event_count) as product_views_in_window
-    from signals
-    where event_name = 'Product Viewed'
-        and {{ in_last_days('last_occurred_at', var('window_shopper_days')) }}
-    group by person_id
-),
-
-window_orders as (
-    select
-        person_id,
-        count(*) as orders_in_window
-    from orders
-    where {{ in_last_days('ordered_at', var('window_shopper_days')) }}
-    group by person_id
-),
-
-window_email_engagement as (
-    select
-        person_id,
-        sum(case when event_type = 'opened' then 1 else 0 end) as email_opens_in_window,
-        sum(case when event_type = 'clicked' then 1 else 0 end) as email_clicks_in_window
-    from email_events
-    where person_id is not null
-        and {{ in_last_days('occurred_at', var('window_shopper_days')) }}
-    group by person_id
-),
-
 window_facts as (
     select
         persons.*,
-        coalesce(window_views.product_views_in_window, 0) as product_views_in_window,
-        coalesce(window_orders.orders_in_window, 0) as orders_in_window,
-        coalesce(window_email_engagement.email_opens_in_window, 0) as email_opens_in_window,
-        coalesce(window_email_engagement.email_clicks_in_window, 0) as email_clicks_in_window
+        coalesce(windows.window_shopper_product_views, 0) as product_views_in_window,
+        coalesce(windows.window_shopper_orders, 0) as orders_in_window,
+        coalesce(windows.window_shopper_email_opens, 0) as email_opens_in_window,
+        coalesce(windows.window_shopper_email_clicks, 0) as email_clicks_in_window
     from persons
-    left join window_views
-        on persons.person_id = window_views.person_id
-    left join window_orders
-        on persons.person_id = window_orders.person_id
-    left join window_email_engagement
-        on persons.person_id = window_email_engagement.person_id
+    left join windows
+        on persons.person_id = windows.person_id
 ),
 
 members as (

@@ -48,65 +48,11 @@ active_users as (
             as active_before
     from events
     where account_id is not null
-        and occurred_at > {{ dbt.dateadd('day', -2 * days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
+        and {{ recount_window('occurred_at', 2 * days) }}
     group by account_id
 ),
 
--- a contact matches an open by its user_id or by its email: one equality join on typed keys
-contact_keys as (
-    select distinct
-        account_id,
-        'user_id' as key_type,
-        user_id as key_value
-    from crm_contacts
-    where account_id is not null and user_id is not null
-    union all
-    select distinct
-        account_id,
-        'email' as key_type,
-        email as key_value
-    from crm_contacts
-    where account_id is not null and email is not null
-),
-
-window_opens as (
-    select
-        email_event_id,
-        user_id,
-        email
-    from email_events
-    where event_type = 'opened'
-        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
-),
-
-open_keys as (
-    select
-        email_event_id,
-        'user_id' as key_type,
-        user_id as key_value
-    from window_opens
-    where user_id is not null
-    union all
-    select
-        email_event_id,
-        'email' as key_type,
-        email as key_value
-    from window_opens
-    where email is not null
-),
-
-contact_opens as (
-    select
-        contact_keys.account_id,
-        count(distinct open_keys.email_event_id) as contact_email_opens
-    from open_keys
-    inner join contact_keys
-        on open_keys.key_type = contact_keys.key_type
-            and open_keys.key_value = contact_keys.key_value
-    group by contact_keys.account_id
-),
+{{ recount_contact_email_opens(days) }},
 
 window_tickets as (
     select
@@ -114,8 +60,7 @@ window_tickets as (
         count(distinct ticket_id) as tickets
     from support_tickets
     where account_id is not null
-        and opened_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
-        and opened_at <= {{ as_of() }}
+        and {{ recount_window('opened_at', days) }}
     group by account_id
 ),
 
@@ -164,27 +109,17 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.account_id, expected.account_id) as account_id,
-        case
-            when expected.account_id is null then 'member breaks the rule'
-            when audience.account_id is null then 'rule-satisfying account missing'
-            else 'carried facts differ from the recount'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.account_id = expected.account_id
-    where audience.account_id is null
-        or expected.account_id is null
-        or audience.churn_risk_score is distinct from expected.score
-        or audience.active_users_in_window is distinct from expected.active_now
-        or audience.active_users_prev_window is distinct from expected.active_before
-        or audience.contact_email_opens_in_window is distinct from expected.contact_email_opens
-        or audience.tickets_in_window is distinct from expected.tickets
-        or audience.has_usage_drop is distinct from expected.has_usage_drop
-        or audience.has_no_contact_email_open is distinct from expected.has_no_contact_email_open
-        or audience.is_nps_detractor is distinct from expected.is_nps_detractor
-        or audience.has_many_tickets is distinct from expected.has_many_tickets
+    {{- recount_problems('account_id', 'account', [
+        ('churn_risk_score', 'score'),
+        ('active_users_in_window', 'active_now'),
+        ('active_users_prev_window', 'active_before'),
+        ('contact_email_opens_in_window', 'contact_email_opens'),
+        ('tickets_in_window', 'tickets'),
+        'has_usage_drop',
+        'has_no_contact_email_open',
+        'is_nps_detractor',
+        'has_many_tickets',
+    ]) }}
 )
 
 select * from final

@@ -28,17 +28,11 @@ audience as (
 ),
 
 intent_events as (
-    select
-        account_id,
-        count(case when event_name = 'Page Viewed' and page_path = '/pricing' then event_id end) as pricing_page_views,
-        count(case when event_name = 'Demo Requested' then event_id end) as demo_requests,
-        count(case when event_name = 'Signed In' then event_id end) as sign_ins
-    from events
-    where account_id is not null
-        and event_name in ('Page Viewed', 'Demo Requested', 'Signed In')
-        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
-    group by account_id
+    {{- recount_events('account_id', days, [
+        ('pricing_page_views', 'Page Viewed', '/pricing'),
+        ('demo_requests', 'Demo Requested'),
+        ('sign_ins', 'Signed In'),
+    ]) }}
 ),
 
 recounted as (
@@ -75,26 +69,16 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.account_id, expected.account_id) as account_id,
-        case
-            when expected.account_id is null then 'member breaks the rule'
-            when audience.account_id is null then 'rule-satisfying account missing'
-            else 'carried facts differ from the recount'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.account_id = expected.account_id
-    where audience.account_id is null
-        or expected.account_id is null
-        or audience.pricing_page_views_in_window is distinct from expected.pricing_page_views
-        or audience.demo_requests_in_window is distinct from expected.demo_requests
-        or audience.sign_ins_in_window is distinct from expected.sign_ins
-        or audience.is_large_company is distinct from expected.is_large_company
-        or audience.is_target_industry is distinct from expected.is_target_industry
-        or audience.has_pricing_intent is distinct from expected.has_pricing_intent
-        or audience.has_demo_intent is distinct from expected.has_demo_intent
-        or audience.has_trial_intent is distinct from expected.has_trial_intent
+    {{- recount_problems('account_id', 'account', [
+        ('pricing_page_views_in_window', 'pricing_page_views'),
+        ('demo_requests_in_window', 'demo_requests'),
+        ('sign_ins_in_window', 'sign_ins'),
+        'is_large_company',
+        'is_target_industry',
+        'has_pricing_intent',
+        'has_demo_intent',
+        'has_trial_intent',
+    ]) }}
 )
 
 select * from final

@@ -36,71 +36,10 @@ audience as (
 ),
 
 window_sign_ins as (
-    select
-        account_id,
-        count(event_id) as sign_ins
-    from events
-    where account_id is not null
-        and event_name = 'Signed In'
-        and occurred_at > {{ dbt.dateadd('day', -1 * sign_in_days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
-    group by account_id
+    {{- recount_events('account_id', sign_in_days, [('sign_ins', 'Signed In')]) }}
 ),
 
--- a contact matches an open by its user_id or by its email: one equality join on typed keys
-contact_keys as (
-    select distinct
-        account_id,
-        'user_id' as key_type,
-        user_id as key_value
-    from crm_contacts
-    where account_id is not null and user_id is not null
-    union all
-    select distinct
-        account_id,
-        'email' as key_type,
-        email as key_value
-    from crm_contacts
-    where account_id is not null and email is not null
-),
-
-window_opens as (
-    select
-        email_event_id,
-        user_id,
-        email
-    from email_events
-    where event_type = 'opened'
-        and occurred_at > {{ dbt.dateadd('day', -1 * email_days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
-),
-
-open_keys as (
-    select
-        email_event_id,
-        'user_id' as key_type,
-        user_id as key_value
-    from window_opens
-    where user_id is not null
-    union all
-    select
-        email_event_id,
-        'email' as key_type,
-        email as key_value
-    from window_opens
-    where email is not null
-),
-
-contact_opens as (
-    select
-        contact_keys.account_id,
-        count(distinct open_keys.email_event_id) as contact_email_opens
-    from open_keys
-    inner join contact_keys
-        on open_keys.key_type = contact_keys.key_type
-            and open_keys.key_value = contact_keys.key_value
-    group by contact_keys.account_id
-),
+{{ recount_contact_email_opens(email_days) }},
 
 recounted as (
     select
@@ -141,24 +80,14 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.account_id, expected.account_id) as account_id,
-        case
-            when expected.account_id is null then 'member breaks the rule'
-            when audience.account_id is null then 'rule-satisfying account missing'
-            else 'carried facts differ from the recount'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.account_id = expected.account_id
-    where audience.account_id is null
-        or expected.account_id is null
-        or audience.unengaged_signals is distinct from expected.signals
-        or audience.sign_ins_in_window is distinct from expected.sign_ins
-        or audience.contact_email_opens_in_window is distinct from expected.contact_email_opens
-        or audience.has_no_recent_sign_in is distinct from expected.has_no_recent_sign_in
-        or audience.has_stalled_checkout is distinct from expected.has_stalled_checkout
-        or audience.has_no_recent_email_open is distinct from expected.has_no_recent_email_open
+    {{- recount_problems('account_id', 'account', [
+        ('unengaged_signals', 'signals'),
+        ('sign_ins_in_window', 'sign_ins'),
+        ('contact_email_opens_in_window', 'contact_email_opens'),
+        'has_no_recent_sign_in',
+        'has_stalled_checkout',
+        'has_no_recent_email_open',
+    ]) }}
 )
 
 select * from final

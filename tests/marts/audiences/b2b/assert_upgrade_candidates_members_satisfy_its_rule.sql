@@ -24,16 +24,10 @@ audience as (
 ),
 
 window_events as (
-    select
-        account_id,
-        count(case when event_name = 'Page Viewed' and page_path = '/pricing' then event_id end) as pricing_page_views,
-        count(case when event_name = 'Ad Clicked' then event_id end) as ad_clicks
-    from events
-    where account_id is not null
-        and event_name in ('Page Viewed', 'Ad Clicked')
-        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
-    group by account_id
+    {{- recount_events('account_id', days, [
+        ('pricing_page_views', 'Page Viewed', '/pricing'),
+        ('ad_clicks', 'Ad Clicked'),
+    ]) }}
 ),
 
 recounted as (
@@ -59,24 +53,14 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.account_id, expected.account_id) as account_id,
-        case
-            when expected.account_id is null then 'member breaks the rule'
-            when audience.account_id is null then 'rule-satisfying account missing'
-            else 'carried facts differ from the recount'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.account_id = expected.account_id
-    where audience.account_id is null
-        or expected.account_id is null
-        or audience.pricing_page_views_in_window is distinct from expected.pricing_page_views
-        or audience.ad_clicks_in_window is distinct from expected.ad_clicks
-        or audience.has_pricing_views is distinct from expected.has_pricing_views
-        or audience.is_near_usage_limit is distinct from expected.is_near_usage_limit
-        or audience.is_at_seat_limit is distinct from expected.is_at_seat_limit
-        or audience.has_ad_click is distinct from expected.has_ad_click
+    {{- recount_problems('account_id', 'account', [
+        ('pricing_page_views_in_window', 'pricing_page_views'),
+        ('ad_clicks_in_window', 'ad_clicks'),
+        'has_pricing_views',
+        'is_near_usage_limit',
+        'is_at_seat_limit',
+        'has_ad_click',
+    ]) }}
 )
 
 select * from final

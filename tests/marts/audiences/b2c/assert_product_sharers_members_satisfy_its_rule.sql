@@ -2,7 +2,7 @@
     with at least `sharer_min_actions` shares and reviews together in the last `sharer_days`
     days (as_of - sharer_days days < occurred_at <= as_of), whatever the window: the shares and
     reviews are recounted here event by event from int_events_identified (the audience reads
-    the hourly rollup int_person_hours_stitched), and the orders as the distinct orders
+    int_person_windows_aggregated, counted from the hourly rollup), and the orders as the distinct orders
     (order_id, else the event) whose first `Order Completed` is the person's. Returns members
     breaking the recounted rule, members whose carried counts differ from the recount, and
     rule-satisfying persons left out. -#}
@@ -24,25 +24,11 @@ audience as (
 ),
 
 window_actions as (
-    select
-        person_id,
-        count(case when event_name = 'Product Shared' then event_id end) as shares,
-        count(case when event_name = 'Product Reviewed' then event_id end) as reviews
-    from events
-    where event_name in ('Product Shared', 'Product Reviewed')
-        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
-    group by person_id
+    {{- recount_events('person_id', days, [('shares', 'Product Shared'), ('reviews', 'Product Reviewed')]) }}
 ),
 
 order_events as (
-    select
-        person_id,
-        occurred_at,
-        coalesce(order_id, event_id) as order_key,
-        min(occurred_at) over (partition by coalesce(order_id, event_id)) as order_first_occurred_at
-    from events
-    where event_name = 'Order Completed'
+    {{- recount_order_events() }}
 ),
 
 person_orders as (
@@ -76,21 +62,11 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.person_id, expected.person_id) as person_id,
-        case
-            when expected.person_id is null then 'member breaks the rule'
-            when audience.person_id is null then 'rule-satisfying person missing'
-            else 'carried facts differ from the recount'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.person_id = expected.person_id
-    where audience.person_id is null
-        or expected.person_id is null
-        or audience.shares_in_window is distinct from expected.shares
-        or audience.reviews_in_window is distinct from expected.reviews
-        or audience.orders_count is distinct from expected.orders
+    {{- recount_problems('person_id', 'person', [
+        ('shares_in_window', 'shares'),
+        ('reviews_in_window', 'reviews'),
+        ('orders_count', 'orders'),
+    ]) }}
 )
 
 select * from final

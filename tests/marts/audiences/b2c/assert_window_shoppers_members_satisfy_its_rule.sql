@@ -2,7 +2,7 @@
     with at least `window_shopper_min_views` product views, no order and an email open or click
     in the last `window_shopper_days` days (as_of - window_shopper_days days < t <= as_of),
     whatever the window: the views are recounted here event by event from int_events_identified
-    (the audience reads the hourly rollup int_person_hours_stitched), the orders as the distinct
+    (the audience reads int_person_windows_aggregated), the orders as the distinct
     orders (order_id, else the event) whose first `Order Completed` is the person's and lies in
     the window (not from int_orders_enriched), and the opens and clicks as distinct email events
     of int_email_events_identified. Returns members breaking the recounted rule, members whose
@@ -29,24 +29,11 @@ audience as (
 ),
 
 window_views as (
-    select
-        person_id,
-        count(event_id) as product_views
-    from events
-    where event_name = 'Product Viewed'
-        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
-    group by person_id
+    {{- recount_events('person_id', days, [('product_views', 'Product Viewed')]) }}
 ),
 
 order_events as (
-    select
-        person_id,
-        occurred_at,
-        coalesce(order_id, event_id) as order_key,
-        min(occurred_at) over (partition by coalesce(order_id, event_id)) as order_first_occurred_at
-    from events
-    where event_name = 'Order Completed'
+    {{- recount_order_events() }}
 ),
 
 window_orders as (
@@ -55,8 +42,7 @@ window_orders as (
         count(distinct order_key) as orders
     from order_events
     where occurred_at = order_first_occurred_at
-        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
+        and {{ recount_window('occurred_at', days) }}
     group by person_id
 ),
 
@@ -68,8 +54,7 @@ window_email_engagement as (
     from email_events
     where person_id is not null
         and event_type in ('opened', 'clicked')
-        and occurred_at > {{ dbt.dateadd('day', -1 * days, as_of()) }}
-        and occurred_at <= {{ as_of() }}
+        and {{ recount_window('occurred_at', days) }}
     group by person_id
 ),
 
@@ -99,22 +84,12 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.person_id, expected.person_id) as person_id,
-        case
-            when expected.person_id is null then 'member breaks the rule'
-            when audience.person_id is null then 'rule-satisfying person missing'
-            else 'carried facts differ from the recount'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.person_id = expected.person_id
-    where audience.person_id is null
-        or expected.person_id is null
-        or audience.product_views_in_window is distinct from expected.product_views
-        or audience.orders_in_window is distinct from expected.orders
-        or audience.email_opens_in_window is distinct from expected.email_opens
-        or audience.email_clicks_in_window is distinct from expected.email_clicks
+    {{- recount_problems('person_id', 'person', [
+        ('product_views_in_window', 'product_views'),
+        ('orders_in_window', 'orders'),
+        ('email_opens_in_window', 'email_opens'),
+        ('email_clicks_in_window', 'email_clicks'),
+    ]) }}
 )
 
 select * from final
