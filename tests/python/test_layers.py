@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from audiences.runtime import dbt, dbt_env
+from audiences.runtime import REPO_ROOT, dbt, dbt_env
 
 # crm: the CRM as it stood at as_of; identity: who is who (stitching, profiles, deletes) and
 # whose each event is; commerce: orders; persons and accounts: traits and scores; lifecycle:
@@ -21,10 +21,14 @@ INTERMEDIATE_NAME = re.compile(r"^int_[a-z]+(_[a-z]+)*_([a-z]+ed|kept)$")
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     target = tmp_path_factory.mktemp("parse")
     dbt(["parse", "--target-path", str(target), "--quiet"], dbt_env(target / "parse.duckdb"))
-    manifest = json.loads((target / "manifest.json").read_text())
+    return json.loads((target / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def models(manifest: dict) -> dict[str, dict]:
     return {
         unique_id: node
         for unique_id, node in manifest["nodes"].items()
@@ -94,3 +98,22 @@ def test_intermediate_models_are_named_entities_then_a_verb(models):
         and not INTERMEDIATE_NAME.match(node["name"])
     ]
     assert misnamed == []
+
+
+def test_every_audience_is_one_unit(manifest, models):
+    """aud_<name>.sql has aud_<name>.yml beside it, with its unit tests, and the yml names the
+    singular test that recounts its rule, which exists."""
+    unit_tested = {test["model"] for test in manifest["unit_tests"].values()}
+    problems = []
+    for node in models.values():
+        path = Path(node["original_file_path"])
+        if path.parent.parent.name != "audiences" or path.parent.name not in ("b2c", "b2b"):
+            continue
+        if node["patch_path"] != f"audiences://{path.with_suffix('.yml')}":
+            problems.append(f"{node['name']}: described in {node['patch_path']}")
+        if node["name"] not in unit_tested:
+            problems.append(f"{node['name']}: no unit test")
+        rule_test = node["config"]["meta"].get("rule_test")
+        if not rule_test or not (REPO_ROOT / rule_test).is_file():
+            problems.append(f"{node['name']}: rule_test {rule_test!r} is not a file")
+    assert problems == []
