@@ -106,23 +106,34 @@
 
 {#- A CTE body comparing `audience` with the recounted `expected` on `key`: one row per member
     breaking the rule, per rule-satisfying `entity` missing, and per member whose carried
-    facts differ; `comparisons` lists the audience's columns, or (audience column, recounted
-    column) pairs where the names differ. -#}
-{% macro recount_problems(key, entity, comparisons) %}
+    facts differ (labelled `differ_problem`); `comparisons` lists the audience's columns, or
+    (audience column, recounted column) pairs where the names differ, `conditions` any other
+    SQL that is true for a member whose facts differ, reading the tables that `joins` (SQL
+    after the full outer join) adds. -#}
+{% macro recount_problems(
+    key, entity, comparisons=[], differ_problem='carried facts differ from the recount',
+    conditions=[], joins=none
+) %}
     select
         coalesce(audience.{{ key }}, expected.{{ key }}) as {{ key }},
         case
             when expected.{{ key }} is null then 'member breaks the rule'
             when audience.{{ key }} is null then 'rule-satisfying {{ entity }} missing'
-            else 'carried facts differ from the recount'
+            else '{{ differ_problem }}'
         end as problem
     from audience
     full outer join expected
         on audience.{{ key }} = expected.{{ key }}
+    {%- if joins %}
+    {{ joins }}
+    {%- endif %}
     where audience.{{ key }} is null
         or expected.{{ key }} is null
         {%- for comparison in comparisons %}
             {%- set pair = [comparison, comparison] if comparison is string else comparison %}
         or audience.{{ pair[0] }} is distinct from expected.{{ pair[1] }}
+        {%- endfor %}
+        {%- for condition in conditions %}
+        or {{ condition }}
         {%- endfor %}
 {% endmacro %}

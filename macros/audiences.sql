@@ -130,3 +130,71 @@ select * from final
         {{ decision_makers }}.reachable_decision_maker_emails,
         {{ audience_catalog_columns(catalog_entry) }}
 {%- endmacro %}
+
+{#- The import CTEs every B2B account audience opens with, without a trailing comma:
+    `accounts` (dim_accounts), `account_windows` (int_account_windows_aggregated, left out when
+    with_account_windows is false), `reachable_decision_makers` (int_decision_makers_consented)
+    and `audience_catalog`. -#}
+{% macro b2b_audience_import_ctes(with_account_windows=true) %}
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+{% if with_account_windows %}
+account_windows as (
+    select * from {{ ref('int_account_windows_aggregated') }}
+),
+{% endif %}
+reachable_decision_makers as (
+    select * from {{ ref('int_decision_makers_consented') }}
+),
+
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+)
+{% endmacro %}
+
+{#- The body of an audience's CTE of window facts: every row of `entities` with its counts from
+    `windows` (joined on `key`), 0 when it has none, given as {windows column: name}. -#}
+{% macro with_window_counts(counts, entities='accounts', windows='account_windows', key='account_id') %}
+    select
+        {{ entities }}.*,
+        {%- for column, name in counts.items() %}
+            coalesce({{ windows }}.{{ column }}, 0) as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ entities }}
+    left join {{ windows }}
+        on {{ entities }}.{{ key }} = {{ windows }}.{{ key }}
+{% endmacro %}
+
+{#- The import CTEs every B2C person audience opens with, without a trailing comma: `persons`
+    (dim_persons), `windows` (int_person_windows_aggregated, only when with_person_windows) and
+    `audience_catalog`. -#}
+{% macro b2c_audience_import_ctes(with_person_windows=false) %}
+persons as (
+    select * from {{ ref('dim_persons') }}
+),
+{% if with_person_windows %}
+windows as (
+    select * from {{ ref('int_person_windows_aggregated') }}
+),
+{% endif %}
+audience_catalog as (
+    select * from {{ ref('audience_catalog') }}
+)
+{% endmacro %}
+
+{#- The joins behind b2b_audience_shared_columns(): each member account's reachable decision
+    makers (none is no row) and the audience's catalog entry. -#}
+{% macro b2b_audience_shared_joins(members='members') -%}
+    left join reachable_decision_makers
+        on {{ members }}.account_id = reachable_decision_makers.account_id
+    cross join catalog_entry
+{%- endmacro %}
+
+{#- How many of the boolean `signals` are true for a row (a null signal counts as false): the
+    score of a B2B audience built from signals. -#}
+{% macro signals_count(signals) -%}
+    {%- for signal in signals -%}
+        {{ '\n        + ' if not loop.first }}(case when {{ signal }} then 1 else 0 end)
+    {%- endfor -%}
+{%- endmacro %}

@@ -79,3 +79,54 @@ deliveries as (
     select * from ranked_deliveries
 )
 {% endmacro %}
+
+{#- The key CTEs number_and_flag_deliveries needs, for a large raw table read as `source` and
+    keyed by `key` (event_id, email_event_id): `repeated_<key>s`, the keys received more than
+    once, and on an incremental run (restage_from, macro restage_from_day) also
+    `earlier_delivered_<key>s`, the keys delivered, usable, on a day before the days
+    re-staged. Renders the CTEs, each followed by a comma. -#}
+{% macro repeated_key_ctes(key, restage_from, source='source') %}
+-- the {{ key | replace('_', ' ') }}s received more than once: only their rows can be copies or redeliveries
+repeated_{{ key }}s as (
+    select {{ clean_text(key) }} as {{ key }}
+    from {{ source }}
+    group by {{ clean_text(key) }}
+    having count(*) > 1
+),
+
+{% if restage_from -%}
+    -- the {{ key | replace('_', ' ') }}s delivered, usable, on a day before the days re-staged
+    earlier_delivered_{{ key }}s as (
+        select distinct {{ key }}
+        from {{ this }}
+        where
+            received_on < {{ restage_from }}
+            and quarantine_reason is null
+            and {{ key }} in (select {{ clean_text(key) }} from {{ source }})
+    ),
+
+{% endif -%}
+{% endmacro %}
+
+{#- Two select items over `source` joined by repeated_key_joins: `has_repeated_<key>` (the key
+    is missing, repeated or delivered earlier: such rows are numbered too) and
+    `has_earlier_delivery`. -#}
+{% macro repeated_key_flags(key, restage_from, source='source') -%}
+    {{ clean_text(source ~ '.' ~ key) }} is null
+        or repeated_{{ key }}s.{{ key }} is not null
+        {%- if restage_from %}
+            or earlier_delivered_{{ key }}s.{{ key }} is not null
+        {%- endif %} as has_repeated_{{ key }},
+        {{ 'earlier_delivered_' ~ key ~ 's.' ~ key ~ ' is not null' if restage_from else 'false' }}
+            as has_earlier_delivery
+{%- endmacro %}
+
+{#- The left joins of `source` to the CTEs of repeated_key_ctes. -#}
+{% macro repeated_key_joins(key, restage_from, source='source') -%}
+    left join repeated_{{ key }}s
+        on {{ clean_text(source ~ '.' ~ key) }} = repeated_{{ key }}s.{{ key }}
+    {%- if restage_from %}
+        left join earlier_delivered_{{ key }}s
+            on {{ clean_text(source ~ '.' ~ key) }} = earlier_delivered_{{ key }}s.{{ key }}
+    {%- endif %}
+{%- endmacro %}

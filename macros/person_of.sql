@@ -9,3 +9,14 @@
         {{ dbt.concat(["'anon:'", anonymous_id]) }}
     )
 {%- endmacro %}
+
+{#- A CTE body: the rows of `from_cte` whose person_id is not that of a person with a delete
+    request (`deleted_persons`, an import of int_persons_deleted), whom no model past identity
+    may hold. One rule for the persons, their events, email events and hourly signals. -#}
+{% macro without_deleted_persons(from_cte, deleted_persons='deleted_persons') -%}
+    select {{ from_cte }}.*
+    from {{ from_cte }}
+    left join {{ deleted_persons }}
+        on {{ from_cte }}.person_id = {{ deleted_persons }}.person_id
+    where {{ deleted_persons }}.person_id is null
+{%- endmacro %}

@@ -29,6 +29,21 @@
     {{ return(['received_on'] if target.type == 'spark' else none) }}
 {%- endmacro %}
 
+{#- The whole config of a model incremental by day of receipt, called at the top of the model
+    in place of config(): re-stages whole received_on days, fails on a schema change, and
+    records the days it re-stages (record_restaged_days). -#}
+{% macro received_days_config() -%}
+    {{ config(
+        materialized='incremental',
+        unique_key='received_on',
+        incremental_strategy=received_days_strategy(),
+        partition_by=received_days_partitions(),
+        on_schema_change='fail',
+        tags=['received_days'],
+        pre_hook="{{ record_restaged_days() }}",
+    ) }}
+{%- endmacro %}
+
 {#- The first day this run re-stages, as a SQL date literal, or none when the model is built
     whole (first run, --full-refresh, or an empty table). The newest day is taken from the days
     up to today (UTC), so that one received_at typed years ahead does not stop the staging of

@@ -68,11 +68,7 @@ identified as (
 ),
 
 final as (
-    select identified.*
-    from identified
-    left join deleted_persons
-        on identified.person_id = deleted_persons.person_id
-    where deleted_persons.person_id is null
+    {{ without_deleted_persons('identified') }}
 )
 
 select * from final

@@ -1,12 +1,4 @@
-{{ config(
-    materialized='incremental',
-    unique_key='received_on',
-    incremental_strategy=received_days_strategy(),
-    partition_by=received_days_partitions(),
-    on_schema_change='fail',
-    tags=['received_days'],
-    pre_hook="{{ record_restaged_days() }}",
-) }}
+{{ received_days_config() }}
 
 {#- The staged events rolled up per raw identity (user_id, anonymous_id), hour of occurrence
     and signal (event name, category, device type): how many, the first and the last instant.

@@ -53,11 +53,7 @@ identified_signals as (
 ),
 
 kept_signals as (
-    select identified_signals.*
-    from identified_signals
-    left join deleted_persons
-        on identified_signals.person_id = deleted_persons.person_id
-    where deleted_persons.person_id is null
+    {{ without_deleted_persons('identified_signals') }}
 ),
 
 cut_hour_events as (

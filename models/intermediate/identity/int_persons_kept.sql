@@ -13,11 +13,7 @@ deleted_persons as (
 ),
 
 final as (
-    select identified_persons.*
-    from identified_persons
-    left join deleted_persons
-        on identified_persons.person_id = deleted_persons.person_id
-    where deleted_persons.person_id is null
+    {{ without_deleted_persons('identified_persons') }}
 )
 
 select * from final

@@ -3,30 +3,16 @@
 
 with
 
-{% if execute and load_relation(published) is not none %}
-    changes as (
-        select
-            publish_id,
-            as_of,
-            audience_name,
-            member_type,
-            member_id,
-            change_type
-        from {{ published }}
-    ),
-{% else %}
-    -- nothing was published before this build
-    changes as (
-        select
-            cast(null as {{ dbt.type_int() }}) as publish_id,
-            cast(null as {{ dbt.type_timestamp() }}) as as_of,
-            cast(null as {{ dbt.type_string() }}) as audience_name,
-            cast(null as {{ dbt.type_string() }}) as member_type,
-            cast(null as {{ dbt.type_string() }}) as member_id,
-            cast(null as {{ dbt.type_string() }}) as change_type
-        where 1 = 0
-    ),
-{% endif %}
+changes as (
+    {{ select_published_or_empty(published, {
+        'publish_id': dbt.type_int(),
+        'as_of': dbt.type_timestamp(),
+        'audience_name': dbt.type_string(),
+        'member_type': dbt.type_string(),
+        'member_id': dbt.type_string(),
+        'change_type': dbt.type_string(),
+    }) }}
+),
 
 final as (
     select

@@ -3,32 +3,17 @@
 
 with
 
-{% if execute and load_relation(published) is not none %}
-    size_history as (
-        select
-            publish_id,
-            as_of,
-            audience_name,
-            members,
-            emailable_members,
-            entered_members,
-            exited_members
-        from {{ published }}
-    ),
-{% else %}
-    -- nothing was published before this build
-    size_history as (
-        select
-            cast(null as {{ dbt.type_int() }}) as publish_id,
-            cast(null as {{ dbt.type_timestamp() }}) as as_of,
-            cast(null as {{ dbt.type_string() }}) as audience_name,
-            cast(null as {{ dbt.type_bigint() }}) as members,
-            cast(null as {{ dbt.type_bigint() }}) as emailable_members,
-            cast(null as {{ dbt.type_bigint() }}) as entered_members,
-            cast(null as {{ dbt.type_bigint() }}) as exited_members
-        where 1 = 0
-    ),
-{% endif %}
+size_history as (
+    {{ select_published_or_empty(published, {
+        'publish_id': dbt.type_int(),
+        'as_of': dbt.type_timestamp(),
+        'audience_name': dbt.type_string(),
+        'members': dbt.type_bigint(),
+        'emailable_members': dbt.type_bigint(),
+        'entered_members': dbt.type_bigint(),
+        'exited_members': dbt.type_bigint(),
+    }) }}
+),
 
 final as (
     select

@@ -3,22 +3,12 @@
 
 with
 
-{% if execute and load_relation(published) is not none %}
-    publishes as (
-        select
-            publish_id,
-            as_of
-        from {{ published }}
-    ),
-{% else %}
-    -- nothing was published before this build
-    publishes as (
-        select
-            cast(null as {{ dbt.type_int() }}) as publish_id,
-            cast(null as {{ dbt.type_timestamp() }}) as as_of
-        where 1 = 0
-    ),
-{% endif %}
+publishes as (
+    {{ select_published_or_empty(published, {
+        'publish_id': dbt.type_int(),
+        'as_of': dbt.type_timestamp(),
+    }) }}
+),
 
 final as (
     select

@@ -1,12 +1,4 @@
-{{ config(
-    materialized='incremental',
-    unique_key='received_on',
-    incremental_strategy=received_days_strategy(),
-    partition_by=received_days_partitions(),
-    on_schema_change='fail',
-    tags=['received_days'],
-    pre_hook="{{ record_restaged_days() }}",
-) }}
+{{ received_days_config() }}
 
 {%- set restage_from = restage_from_day() -%}
 

@@ -3,32 +3,15 @@
 
 with
 
-accounts as (
-    select * from {{ ref('dim_accounts') }}
-),
-
-account_windows as (
-    select * from {{ ref('int_account_windows_aggregated') }}
-),
-
-reachable_decision_makers as (
-    select * from {{ ref('int_decision_makers_consented') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-),
+{{ b2b_audience_import_ctes() }},
 
 windowed as (
-    select
-        accounts.*,
-        coalesce(account_windows.churn_risk_active_users, 0) as active_users_in_window,
-        coalesce(account_windows.churn_risk_active_users_before, 0) as active_users_prev_window,
-        coalesce(account_windows.churn_risk_contact_email_opens, 0) as contact_email_opens_in_window,
-        coalesce(account_windows.churn_risk_tickets, 0) as tickets_in_window
-    from accounts
-    left join account_windows
-        on accounts.account_id = account_windows.account_id
+    {{ with_window_counts({
+        'churn_risk_active_users': 'active_users_in_window',
+        'churn_risk_active_users_before': 'active_users_prev_window',
+        'churn_risk_contact_email_opens': 'contact_email_opens_in_window',
+        'churn_risk_tickets': 'tickets_in_window',
+    }) }}
 ),
 
 signals as (
@@ -47,10 +30,12 @@ signals as (
 scored as (
     select
         *,
-        (case when has_usage_drop then 1 else 0 end)
-        + (case when has_no_contact_email_open then 1 else 0 end)
-        + (case when is_nps_detractor then 1 else 0 end)
-        + (case when has_many_tickets then 1 else 0 end) as churn_risk_score
+        {{ signals_count([
+            'has_usage_drop',
+            'has_no_contact_email_open',
+            'is_nps_detractor',
+            'has_many_tickets',
+        ]) }} as churn_risk_score
     from signals
 ),
 
@@ -83,9 +68,7 @@ final as (
         cast(members.tickets_in_window as {{ dbt.type_int() }}) as tickets_in_window,
         {{ b2b_audience_shared_columns() }}
     from members
-    left join reachable_decision_makers
-        on members.account_id = reachable_decision_makers.account_id
-    cross join catalog_entry
+    {{ b2b_audience_shared_joins() }}
 )
 
 select * from final

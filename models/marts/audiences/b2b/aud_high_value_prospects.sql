@@ -3,35 +3,18 @@
 
 with
 
-accounts as (
-    select * from {{ ref('dim_accounts') }}
-),
+{{ b2b_audience_import_ctes() }},
 
 target_industries as (
     select * from {{ ref('target_industries') }}
 ),
 
-account_windows as (
-    select * from {{ ref('int_account_windows_aggregated') }}
-),
-
-reachable_decision_makers as (
-    select * from {{ ref('int_decision_makers_consented') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-),
-
 windowed as (
-    select
-        accounts.*,
-        coalesce(account_windows.hvp_pricing_page_views, 0) as pricing_page_views_in_window,
-        coalesce(account_windows.hvp_demo_requests, 0) as demo_requests_in_window,
-        coalesce(account_windows.hvp_sign_ins, 0) as sign_ins_in_window
-    from accounts
-    left join account_windows
-        on accounts.account_id = account_windows.account_id
+    {{ with_window_counts({
+        'hvp_pricing_page_views': 'pricing_page_views_in_window',
+        'hvp_demo_requests': 'demo_requests_in_window',
+        'hvp_sign_ins': 'sign_ins_in_window',
+    }) }}
 ),
 
 signals as (
@@ -77,9 +60,7 @@ final as (
         members.has_trial_intent,
         {{ b2b_audience_shared_columns() }}
     from members
-    left join reachable_decision_makers
-        on members.account_id = reachable_decision_makers.account_id
-    cross join catalog_entry
+    {{ b2b_audience_shared_joins() }}
 )
 
 select * from final

@@ -3,17 +3,7 @@
 
 with
 
-accounts as (
-    select * from {{ ref('dim_accounts') }}
-),
-
-reachable_decision_makers as (
-    select * from {{ ref('int_decision_makers_consented') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-),
+{{ b2b_audience_import_ctes(with_account_windows=false) }},
 
 members as (
     select * from accounts
@@ -41,9 +31,7 @@ final as (
         members.active_users_7d,
         {{ b2b_audience_shared_columns() }}
     from members
-    left join reachable_decision_makers
-        on members.account_id = reachable_decision_makers.account_id
-    cross join catalog_entry
+    {{ b2b_audience_shared_joins() }}
 )
 
 select * from final

@@ -4,30 +4,13 @@
 
 with
 
-accounts as (
-    select * from {{ ref('dim_accounts') }}
-),
-
-account_windows as (
-    select * from {{ ref('int_account_windows_aggregated') }}
-),
-
-reachable_decision_makers as (
-    select * from {{ ref('int_decision_makers_consented') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-),
+{{ b2b_audience_import_ctes() }},
 
 windowed as (
-    select
-        accounts.*,
-        coalesce(account_windows.unengaged_sign_ins, 0) as sign_ins_in_window,
-        coalesce(account_windows.unengaged_contact_email_opens, 0) as contact_email_opens_in_window
-    from accounts
-    left join account_windows
-        on accounts.account_id = account_windows.account_id
+    {{ with_window_counts({
+        'unengaged_sign_ins': 'sign_ins_in_window',
+        'unengaged_contact_email_opens': 'contact_email_opens_in_window',
+    }) }}
 ),
 
 signals as (
@@ -48,9 +31,11 @@ signals as (
 scored as (
     select
         *,
-        (case when has_no_recent_sign_in then 1 else 0 end)
-        + (case when has_stalled_checkout then 1 else 0 end)
-        + (case when has_no_recent_email_open then 1 else 0 end) as unengaged_signals
+        {{ signals_count([
+            'has_no_recent_sign_in',
+            'has_stalled_checkout',
+            'has_no_recent_email_open',
+        ]) }} as unengaged_signals
     from signals
 ),
 
@@ -83,9 +68,7 @@ final as (
         cast(members.unengaged_signals as {{ dbt.type_int() }}) as unengaged_signals,
         {{ b2b_audience_shared_columns() }}
     from members
-    left join reachable_decision_makers
-        on members.account_id = reachable_decision_makers.account_id
-    cross join catalog_entry
+    {{ b2b_audience_shared_joins() }}
 )
 
 select * from final

@@ -3,30 +3,13 @@
 
 with
 
-accounts as (
-    select * from {{ ref('dim_accounts') }}
-),
-
-account_windows as (
-    select * from {{ ref('int_account_windows_aggregated') }}
-),
-
-reachable_decision_makers as (
-    select * from {{ ref('int_decision_makers_consented') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-),
+{{ b2b_audience_import_ctes() }},
 
 windowed as (
-    select
-        accounts.*,
-        coalesce(account_windows.upgrade_pricing_page_views, 0) as pricing_page_views_in_window,
-        coalesce(account_windows.upgrade_ad_clicks, 0) as ad_clicks_in_window
-    from accounts
-    left join account_windows
-        on accounts.account_id = account_windows.account_id
+    {{ with_window_counts({
+        'upgrade_pricing_page_views': 'pricing_page_views_in_window',
+        'upgrade_ad_clicks': 'ad_clicks_in_window',
+    }) }}
 ),
 
 signals as (
@@ -84,9 +67,7 @@ final as (
         {{ dbt.right('described.signal_list', dbt.length('described.signal_list') ~ ' - 1') }} as upgrade_signals,
         {{ b2b_audience_shared_columns() }}
     from described
-    left join reachable_decision_makers
-        on described.account_id = reachable_decision_makers.account_id
-    cross join catalog_entry
+    {{ b2b_audience_shared_joins('described') }}
 )
 
 select * from final

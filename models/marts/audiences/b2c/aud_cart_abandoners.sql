@@ -6,16 +6,10 @@
 
 with
 
-persons as (
-    select * from {{ ref('dim_persons') }}
-),
+{{ b2c_audience_import_ctes() }},
 
 events as (
     select * from {{ ref('int_events_identified') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
 ),
 
 cart_adds as (

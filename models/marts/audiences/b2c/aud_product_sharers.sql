@@ -5,26 +5,13 @@
 
 with
 
-persons as (
-    select * from {{ ref('dim_persons') }}
-),
-
-windows as (
-    select * from {{ ref('int_person_windows_aggregated') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-),
+{{ b2c_audience_import_ctes(with_person_windows=true) }},
 
 window_facts as (
-    select
-        persons.*,
-        coalesce(windows.sharer_shares, 0) as shares_in_window,
-        coalesce(windows.sharer_reviews, 0) as reviews_in_window
-    from persons
-    left join windows
-        on persons.person_id = windows.person_id
+    {{ with_window_counts({
+        'sharer_shares': 'shares_in_window',
+        'sharer_reviews': 'reviews_in_window',
+    }, entities='persons', windows='windows', key='person_id') }}
 ),
 
 members as (

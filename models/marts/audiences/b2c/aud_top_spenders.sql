@@ -5,13 +5,7 @@
 
 with
 
-persons as (
-    select * from {{ ref('dim_persons') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-),
+{{ b2c_audience_import_ctes() }},
 
 buyers as (
     select * from persons

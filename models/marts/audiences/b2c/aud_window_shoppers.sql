@@ -5,28 +5,15 @@
 
 with
 
-persons as (
-    select * from {{ ref('dim_persons') }}
-),
-
-windows as (
-    select * from {{ ref('int_person_windows_aggregated') }}
-),
-
-audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-),
+{{ b2c_audience_import_ctes(with_person_windows=true) }},
 
 window_facts as (
-    select
-        persons.*,
-        coalesce(windows.window_shopper_product_views, 0) as product_views_in_window,
-        coalesce(windows.window_shopper_orders, 0) as orders_in_window,
-        coalesce(windows.window_shopper_email_opens, 0) as email_opens_in_window,
-        coalesce(windows.window_shopper_email_clicks, 0) as email_clicks_in_window
-    from persons
-    left join windows
-        on persons.person_id = windows.person_id
+    {{ with_window_counts({
+        'window_shopper_product_views': 'product_views_in_window',
+        'window_shopper_orders': 'orders_in_window',
+        'window_shopper_email_opens': 'email_opens_in_window',
+        'window_shopper_email_clicks': 'email_clicks_in_window',
+    }, entities='persons', windows='windows', key='person_id') }}
 ),
 
 members as (

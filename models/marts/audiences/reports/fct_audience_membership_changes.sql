@@ -54,23 +54,14 @@ new_changes as (
 ),
 
 all_changes as (
-    select
-        publish_id,
-        as_of,
-        audience_name,
-        member_type,
-        member_id,
-        change_type
-    from earlier_changes
-    union all
-    select
-        publish_id,
-        as_of,
-        audience_name,
-        member_type,
-        member_id,
-        change_type
-    from new_changes
+    {{ union_all_of(['earlier_changes', 'new_changes'], [
+        'publish_id',
+        'as_of',
+        'audience_name',
+        'member_type',
+        'member_id',
+        'change_type',
+    ]) }}
 ),
 
 final as (

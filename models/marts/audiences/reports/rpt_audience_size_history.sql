@@ -50,25 +50,15 @@ this_publish_sizes as (
 ),
 
 all_sizes as (
-    select
-        publish_id,
-        as_of,
-        audience_name,
-        members,
-        emailable_members,
-        entered_members,
-        exited_members
-    from published_history
-    union all
-    select
-        publish_id,
-        as_of,
-        audience_name,
-        members,
-        emailable_members,
-        entered_members,
-        exited_members
-    from this_publish_sizes
+    {{ union_all_of(['published_history', 'this_publish_sizes'], [
+        'publish_id',
+        'as_of',
+        'audience_name',
+        'members',
+        'emailable_members',
+        'entered_members',
+        'exited_members',
+    ]) }}
 ),
 
 with_previous as (

@@ -1,6 +1,13 @@
 {#- Every raw CRM contact row, typed, with its quarantine reason; older versions of a contact
     are flagged as duplicates. -#}
 
+{#- The columns whose unreadable value quarantines a row, by reason (macro
+    unparseable_reasons). -#}
+{%- set unparseable = {
+    'unparseable_timestamp': {'required': ['updated_at'], 'optional': ['created_at']},
+    'unparseable_number': {'optional': ['lead_score']},
+} -%}
+
 with
 
 source as (
@@ -32,14 +39,11 @@ typed as (
         -- dimensions
         {{ clean_text('job_title') }} as job_title,
         {{ clean_lower_text('lead_status') }} as lead_status,
-        cast(lead_score as {{ dbt.type_string() }}) as raw_lead_score,
-        {{ parse_integer('lead_score') }} as lead_score,
+        {{ raw_and_parsed('lead_score', 'integer') }},
 
         -- timestamps
-        cast(created_at as {{ dbt.type_string() }}) as raw_created_at,
-        {{ parse_timestamp_utc('created_at') }} as created_at,
-        cast(updated_at as {{ dbt.type_string() }}) as raw_updated_at,
-        {{ parse_timestamp_utc('updated_at') }} as updated_at
+        {{ raw_and_parsed('created_at', 'timestamp') }},
+        {{ raw_and_parsed('updated_at', 'timestamp') }}
     from numbered_rows
 ),
 
@@ -50,26 +54,12 @@ classified as (
         case
             when contact_id is null then 'missing_key'
             when user_id is null and email is null then 'missing_identity'
-            when updated_at is null or {{ is_unparseable('raw_created_at', 'created_at') }}
-                then 'unparseable_timestamp'
-            when {{ is_unparseable('raw_lead_score', 'lead_score') }} then 'unparseable_number'
+            {{ unparseable_reasons(unparseable) }}
         end as quarantine_reason
     from typed
 ),
 
-explained as (
-    select
-        *,
-        case quarantine_reason
-            when 'unparseable_timestamp'
-                then case
-                        when updated_at is null then coalesce(raw_updated_at, 'null updated_at')
-                        else raw_created_at
-                    end
-            when 'unparseable_number' then raw_lead_score
-        end as quarantine_detail
-    from classified
-),
+{{ explained_cte({}, unparseable=unparseable) }},
 
 {{ flag_duplicates('explained', 'contact_id', crm_newest_version_first('contact')) }}
 

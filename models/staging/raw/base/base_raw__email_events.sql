@@ -1,12 +1,4 @@
-{{ config(
-    materialized='incremental',
-    unique_key='received_on',
-    incremental_strategy=received_days_strategy(),
-    partition_by=received_days_partitions(),
-    on_schema_change='fail',
-    tags=['received_days'],
-    pre_hook="{{ record_restaged_days() }}",
-) }}
+{{ received_days_config() }}
 
 {#- Every raw email event row, typed, with its quarantine reason and redelivery flag.
     Written like base_raw__events: the windows that number identical copies and rank
@@ -25,26 +17,8 @@ source as {{ stored_cte() if restage_from else inline_cte() }} (
     {%- endif %}
 ),
 
--- the email event ids received more than once: only their rows can be copies or redeliveries
-repeated_email_event_ids as (
-    select {{ clean_text('email_event_id') }} as email_event_id
-    from source
-    group by {{ clean_text('email_event_id') }}
-    having count(*) > 1
-),
+{{ repeated_key_ctes('email_event_id', restage_from) }}
 
-{% if restage_from -%}
-    -- the email event ids delivered, usable, on a day before the days re-staged
-    earlier_delivered_email_event_ids as (
-        select distinct email_event_id
-        from {{ this }}
-        where
-            received_on < {{ restage_from }}
-            and quarantine_reason is null
-            and email_event_id in (select {{ clean_text('email_event_id') }} from source)
-    ),
-
-{% endif -%}
 typed as {{ inline_cte() }} (
     select
         {{ raw_row_hash([
@@ -56,13 +30,7 @@ typed as {{ inline_cte() }} (
             'source.occurred_at',
             'source.received_at',
         ]) }} as raw_row_hash,
-        {{ clean_text('source.email_event_id') }} is null
-        or repeated_email_event_ids.email_event_id is not null
-        {%- if restage_from %}
-            or earlier_delivered_email_event_ids.email_event_id is not null
-        {%- endif %} as has_repeated_email_event_id,
-        {{ 'earlier_delivered_email_event_ids.email_event_id is not null' if restage_from else 'false' }}
-            as has_earlier_delivery,
+        {{ repeated_key_flags('email_event_id', restage_from) }},
 
         -- ids
         {{ clean_text('source.email_event_id') }} as email_event_id,
@@ -74,16 +42,10 @@ typed as {{ inline_cte() }} (
         {{ clean_lower_text('source.event_type') }} as event_type,
 
         -- timestamps
-        cast(source.occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
-        {{ parse_timestamp_utc('source.occurred_at') }} as occurred_at,
+        {{ raw_and_parsed('source.occurred_at', 'timestamp') }},
         {{ raw_timestamp_utc(source('raw', 'email_events'), 'received_at', 'source') }} as received_at
     from source
-    left join repeated_email_event_ids
-        on {{ clean_text('source.email_event_id') }} = repeated_email_event_ids.email_event_id
-    {%- if restage_from %}
-        left join earlier_delivered_email_event_ids
-            on {{ clean_text('source.email_event_id') }} = earlier_delivered_email_event_ids.email_event_id
-    {%- endif %}
+    {{ repeated_key_joins('email_event_id', restage_from) }}
 ),
 
 classified as {{ inline_cte() }} (

@@ -1,12 +1,4 @@
-{{ config(
-    materialized='incremental',
-    unique_key='received_on',
-    incremental_strategy=received_days_strategy(),
-    partition_by=received_days_partitions(),
-    on_schema_change='fail',
-    tags=['received_days'],
-    pre_hook="{{ record_restaged_days() }}",
-) }}
+{{ received_days_config() }}
 
 {#- Every raw event row, typed, with the reason it cannot be used (null when it can) and
     whether it is a redelivery of an event already received. stg_raw__events keeps the usable
@@ -39,6 +31,8 @@
     'currency', 'coupon', 'promotion_id', 'page_path', 'feature', 'share_via',
 ] -%}
 {%- set context_keys = ['device_type', 'os', 'locale', 'country', 'utm_source', 'utm_medium', 'utm_campaign'] -%}
+{#- The payload numbers whose unreadable value quarantines a row (macro is_any_unparseable). -#}
+{%- set unparseable_numbers = {'optional': ['revenue', 'price', 'quantity', 'rating']} -%}
 {%- set restage_from = restage_from_day() -%}
 
 with
@@ -55,26 +49,7 @@ event_name_aliases as (
     select * from {{ ref('event_name_aliases') }}
 ),
 
--- the event ids received more than once: only their rows can be copies or redeliveries
-repeated_event_ids as (
-    select {{ clean_text('event_id') }} as event_id
-    from source
-    group by {{ clean_text('event_id') }}
-    having count(*) > 1
-),
-
-{% if restage_from -%}
-    -- the event ids delivered, usable, on a day before the days re-staged
-    earlier_delivered_event_ids as (
-        select distinct event_id
-        from {{ this }}
-        where
-            received_on < {{ restage_from }}
-            and quarantine_reason is null
-            and event_id in (select {{ clean_text('event_id') }} from source)
-    ),
-
-{% endif -%}
+{{ repeated_key_ctes('event_id', restage_from) }}
 
 typed as {{ inline_cte() }} (
     select
@@ -92,13 +67,7 @@ typed as {{ inline_cte() }} (
         ]) }} as raw_row_hash,
         -- joined here, before any parsing, so that each reader's filter on it reaches the raw
         -- rows first; a missing event id counts as repeated (such rows are numbered too)
-        {{ clean_text('source.event_id') }} is null
-        or repeated_event_ids.event_id is not null
-        {%- if restage_from %}
-            or earlier_delivered_event_ids.event_id is not null
-        {%- endif %} as has_repeated_event_id,
-        {{ 'earlier_delivered_event_ids.event_id is not null' if restage_from else 'false' }}
-            as has_earlier_delivery,
+        {{ repeated_key_flags('event_id', restage_from) }},
 
         -- ids
         {{ clean_text('source.event_id') }} as event_id,
@@ -111,20 +80,14 @@ typed as {{ inline_cte() }} (
         {{ event_name_key('source.event_name') }} as event_name_key,
 
         -- timestamps
-        cast(source.occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
-        {{ parse_timestamp_utc('source.occurred_at') }} as occurred_at,
+        {{ raw_and_parsed('source.occurred_at', 'timestamp') }},
         {{ raw_timestamp_utc(source('raw', 'events'), 'received_at', 'source') }} as received_at,
 
         -- payloads, as received: the one copy the CTEs carry
         cast(source.properties as {{ dbt.type_string() }}) as raw_properties,
         cast(source.context as {{ dbt.type_string() }}) as raw_context
     from source
-    left join repeated_event_ids
-        on {{ clean_text('source.event_id') }} = repeated_event_ids.event_id
-    {%- if restage_from %}
-        left join earlier_delivered_event_ids
-            on {{ clean_text('source.event_id') }} = earlier_delivered_event_ids.event_id
-    {%- endif %}
+    {{ repeated_key_joins('event_id', restage_from) }}
 ),
 
 named as {{ inline_cte() }} (
@@ -255,10 +218,7 @@ classified as {{ inline_cte() }} (
                     or has_malformed_line
                 )
                 then 'malformed_json'
-            when {{ is_unparseable('raw_revenue', 'revenue') }}
-                or {{ is_unparseable('raw_price', 'price') }}
-                or {{ is_unparseable('raw_quantity', 'quantity') }}
-                or {{ is_unparseable('raw_rating', 'rating') }}
+            when {{ is_any_unparseable(unparseable_numbers) }}
                 or (event_name = 'Order Completed' and has_unparseable_line)
                 then 'unparseable_number'
             when
@@ -284,14 +244,7 @@ explained as {{ inline_cte() }} (
                         else coalesce(products, 'null products')
                     end
             when 'unknown_event_name' then raw_event_name
-            when 'unparseable_number'
-                then case
-                        when {{ is_unparseable('raw_revenue', 'revenue') }} then raw_revenue
-                        when {{ is_unparseable('raw_price', 'price') }} then raw_price
-                        when {{ is_unparseable('raw_quantity', 'quantity') }} then raw_quantity
-                        when {{ is_unparseable('raw_rating', 'rating') }} then raw_rating
-                        else first_bad_line
-                    end
+            when 'unparseable_number' then {{ unparseable_detail(unparseable_numbers, otherwise='first_bad_line') }}
             when 'incomplete_order'
                 then case
                         when {{ clean_text('raw_order_id') }} is null then 'null order_id'

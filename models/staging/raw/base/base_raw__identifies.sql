@@ -24,8 +24,7 @@ typed as (
         {{ clean_text('user_id') }} as user_id,
 
         -- timestamps
-        cast(occurred_at as {{ dbt.type_string() }}) as raw_occurred_at,
-        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
+        {{ raw_and_parsed('occurred_at', 'timestamp') }},
         {{ parse_timestamp_utc('received_at') }} as received_at,
 
         -- payload

@@ -1,5 +1,12 @@
 {#- Every raw NPS response row, typed, with its quarantine reason. -#}
 
+{#- The columns whose unreadable value quarantines a row, by reason (macro
+    unparseable_reasons). -#}
+{%- set unparseable = {
+    'unparseable_timestamp': {'required': ['responded_at']},
+    'unparseable_number': {'optional': [{'raw': 'raw_score', 'parsed': 'score_number'}]},
+} -%}
+
 with
 
 source as (
@@ -25,14 +32,12 @@ typed as (
         {{ clean_text('account_id') }} as account_id,
 
         -- measures
-        cast(score as {{ dbt.type_string() }}) as raw_score,
-        {{ parse_number('score') }} as score_number,
+        {{ raw_and_parsed('score', 'number', parsed_name='score_number') }},
         {{ parse_integer('score') }} as score,
         cast(comment as {{ dbt.type_string() }}) as comment,
 
         -- timestamps
-        cast(responded_at as {{ dbt.type_string() }}) as raw_responded_at,
-        {{ parse_timestamp_utc('responded_at') }} as responded_at
+        {{ raw_and_parsed('responded_at', 'timestamp') }}
     from numbered_rows
 ),
 
@@ -43,8 +48,7 @@ classified as (
         case
             when response_id is null then 'missing_key'
             when user_id is null then 'missing_identity'
-            when responded_at is null then 'unparseable_timestamp'
-            when {{ is_unparseable('raw_score', 'score_number') }} then 'unparseable_number'
+            {{ unparseable_reasons(unparseable) }}
             -- NPS is a whole number 0-10: 7.5 is not rounded into a category
             when score_number is null or score_number not between 0 and 10
                 or score_number != floor(score_number)
@@ -53,16 +57,7 @@ classified as (
     from typed
 ),
 
-explained as (
-    select
-        *,
-        case quarantine_reason
-            when 'unparseable_timestamp' then coalesce(raw_responded_at, 'null responded_at')
-            when 'unparseable_number' then raw_score
-            when 'out_of_range_score' then coalesce(raw_score, 'null score')
-        end as quarantine_detail
-    from classified
-),
+{{ explained_cte({'out_of_range_score': "coalesce(raw_score, 'null score')"}, unparseable=unparseable) }},
 
 {{ flag_duplicates('explained', 'response_id', 'responded_at') }}
 

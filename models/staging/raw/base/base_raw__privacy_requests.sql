@@ -1,5 +1,11 @@
 {#- Every raw privacy request row, typed, with its quarantine reason. -#}
 
+{#- The columns whose unreadable value quarantines a row, by reason (macro
+    unparseable_reasons). -#}
+{%- set unparseable = {
+    'unparseable_timestamp': {'required': ['requested_at']},
+} -%}
+
 with
 
 source as (
@@ -27,8 +33,7 @@ typed as (
         {{ clean_lower_text('request_type') }} as request_type,
 
         -- timestamps
-        cast(requested_at as {{ dbt.type_string() }}) as raw_requested_at,
-        {{ parse_timestamp_utc('requested_at') }} as requested_at
+        {{ raw_and_parsed('requested_at', 'timestamp') }}
     from numbered_rows
 ),
 
@@ -39,22 +44,14 @@ classified as (
         case
             when request_id is null then 'missing_key'
             when user_id is null and email is null then 'missing_identity'
-            when requested_at is null then 'unparseable_timestamp'
+            {{ unparseable_reasons(unparseable) }}
             when request_type is null or request_type not in ('delete', 'opt_out')
                 then 'unknown_request_type'
         end as quarantine_reason
     from typed
 ),
 
-explained as (
-    select
-        *,
-        case quarantine_reason
-            when 'unparseable_timestamp' then coalesce(raw_requested_at, 'null requested_at')
-            when 'unknown_request_type' then request_type
-        end as quarantine_detail
-    from classified
-),
+{{ explained_cte({'unknown_request_type': 'request_type'}, unparseable=unparseable) }},
 
 {{ flag_duplicates('explained', 'request_id', 'requested_at') }}
 

@@ -2,6 +2,13 @@
     day; a repeated (account, day) is a restatement of the meter, and the highest reading wins
     because meters only catch up. -#}
 
+{#- The columns whose unreadable value quarantines a row, by reason (macro
+    unparseable_reasons). -#}
+{%- set unparseable = {
+    'unparseable_timestamp': {'required': ['usage_date']},
+    'unparseable_number': {'required': ['usage_units']},
+} -%}
+
 with
 
 source as (
@@ -22,12 +29,10 @@ typed as (
         {{ clean_text('account_id') }} as account_id,
 
         -- dates
-        cast(usage_date as {{ dbt.type_string() }}) as raw_usage_date,
-        {{ parse_date('usage_date') }} as usage_date,
+        {{ raw_and_parsed('usage_date', 'date') }},
 
         -- measures
-        cast(usage_units as {{ dbt.type_string() }}) as raw_usage_units,
-        {{ parse_number('usage_units') }} as usage_units
+        {{ raw_and_parsed('usage_units', 'number') }}
     from numbered_rows
 ),
 
@@ -37,23 +42,13 @@ classified as (
         {{ dbt.concat(["coalesce(account_id, '')", "'|'", "coalesce(raw_usage_date, '')"]) }} as record_id,
         case
             when account_id is null then 'missing_key'
-            when usage_date is null then 'unparseable_timestamp'
-            when usage_units is null then 'unparseable_number'
+            {{ unparseable_reasons(unparseable) }}
             when usage_units < 0 then 'negative_amount'
         end as quarantine_reason
     from typed
 ),
 
-explained as (
-    select
-        *,
-        case quarantine_reason
-            when 'unparseable_timestamp' then coalesce(raw_usage_date, 'null usage_date')
-            when 'unparseable_number' then coalesce(raw_usage_units, 'null usage_units')
-            when 'negative_amount' then raw_usage_units
-        end as quarantine_detail
-    from classified
-),
+{{ explained_cte({'negative_amount': 'raw_usage_units'}, unparseable=unparseable) }},
 
 {{ flag_duplicates('explained', 'account_id, usage_date', 'usage_units desc') }}
 

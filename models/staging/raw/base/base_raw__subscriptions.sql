@@ -1,6 +1,13 @@
 {#- Every raw subscription row, typed, with its quarantine reason. A subscription_id seen twice
     keeps its latest state (the row that ended, or started, last). -#}
 
+{#- The columns whose unreadable value quarantines a row, by reason (macro
+    unparseable_reasons). -#}
+{%- set unparseable = {
+    'unparseable_timestamp': {'required': ['started_at'], 'optional': ['trial_ends_at', 'ended_at']},
+    'unparseable_number': {'optional': ['mrr']},
+} -%}
+
 with
 
 source as (
@@ -33,16 +40,12 @@ typed as (
         {{ clean_lower_text('status') }} as status,
 
         -- measures
-        cast(mrr as {{ dbt.type_string() }}) as raw_mrr,
-        {{ parse_number('mrr') }} as mrr,
+        {{ raw_and_parsed('mrr', 'number') }},
 
         -- timestamps
-        cast(started_at as {{ dbt.type_string() }}) as raw_started_at,
-        {{ parse_timestamp_utc('started_at') }} as started_at,
-        cast(trial_ends_at as {{ dbt.type_string() }}) as raw_trial_ends_at,
-        {{ parse_timestamp_utc('trial_ends_at') }} as trial_ends_at,
-        cast(ended_at as {{ dbt.type_string() }}) as raw_ended_at,
-        {{ parse_timestamp_utc('ended_at') }} as ended_at
+        {{ raw_and_parsed('started_at', 'timestamp') }},
+        {{ raw_and_parsed('trial_ends_at', 'timestamp') }},
+        {{ raw_and_parsed('ended_at', 'timestamp') }}
     from numbered_rows
 ),
 
@@ -53,11 +56,7 @@ classified as (
         case
             when subscription_id is null then 'missing_key'
             when account_id is null and user_id is null then 'missing_identity'
-            when started_at is null
-                or {{ is_unparseable('raw_trial_ends_at', 'trial_ends_at') }}
-                or {{ is_unparseable('raw_ended_at', 'ended_at') }}
-                then 'unparseable_timestamp'
-            when {{ is_unparseable('raw_mrr', 'mrr') }} then 'unparseable_number'
+            {{ unparseable_reasons(unparseable) }}
             when status is null or status not in ('trialing', 'active', 'past_due', 'canceled')
                 then 'unknown_status'
             when mrr < 0 then 'negative_amount'
@@ -65,22 +64,10 @@ classified as (
     from typed
 ),
 
-explained as (
-    select
-        *,
-        case quarantine_reason
-            when 'unparseable_timestamp'
-                then case
-                        when started_at is null then coalesce(raw_started_at, 'null started_at')
-                        when {{ is_unparseable('raw_trial_ends_at', 'trial_ends_at') }} then raw_trial_ends_at
-                        else raw_ended_at
-                    end
-            when 'unparseable_number' then raw_mrr
-            when 'unknown_status' then status
-            when 'negative_amount' then raw_mrr
-        end as quarantine_detail
-    from classified
-),
+{{ explained_cte({
+    'unknown_status': 'status',
+    'negative_amount': 'raw_mrr',
+}, unparseable=unparseable) }},
 
 {{ flag_duplicates('explained', 'subscription_id', 'ended_at desc nulls last, started_at desc, status asc') }}
 

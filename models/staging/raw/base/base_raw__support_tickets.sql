@@ -1,6 +1,13 @@
 {#- Every raw support ticket row, typed, with its quarantine reason. A ticket seen twice keeps
     its latest state (closed before open, then the latest close). -#}
 
+{#- The columns whose unreadable value quarantines a row, by reason (macro
+    unparseable_reasons). -#}
+{%- set unparseable = {
+    'unparseable_timestamp': {'required': ['opened_at'], 'optional': ['closed_at']},
+    'unparseable_number': {'optional': [{'raw': 'raw_csat_score', 'parsed': 'csat_number'}]},
+} -%}
+
 with
 
 source as (
@@ -32,15 +39,12 @@ typed as (
         {{ clean_lower_text('status') }} as status,
 
         -- measures
-        cast(csat_score as {{ dbt.type_string() }}) as raw_csat_score,
-        {{ parse_number('csat_score') }} as csat_number,
+        {{ raw_and_parsed('csat_score', 'number', parsed_name='csat_number') }},
         {{ parse_integer('csat_score') }} as csat_score,
 
         -- timestamps
-        cast(opened_at as {{ dbt.type_string() }}) as raw_opened_at,
-        {{ parse_timestamp_utc('opened_at') }} as opened_at,
-        cast(closed_at as {{ dbt.type_string() }}) as raw_closed_at,
-        {{ parse_timestamp_utc('closed_at') }} as closed_at
+        {{ raw_and_parsed('opened_at', 'timestamp') }},
+        {{ raw_and_parsed('closed_at', 'timestamp') }}
     from numbered_rows
 ),
 
@@ -51,9 +55,7 @@ classified as (
         case
             when ticket_id is null then 'missing_key'
             when account_id is null and user_id is null then 'missing_identity'
-            when opened_at is null or {{ is_unparseable('raw_closed_at', 'closed_at') }}
-                then 'unparseable_timestamp'
-            when {{ is_unparseable('raw_csat_score', 'csat_number') }} then 'unparseable_number'
+            {{ unparseable_reasons(unparseable) }}
             -- CSAT is a whole number 1-5: 4.5 is not rounded into a score
             when csat_number not between 1 and 5 or csat_number != floor(csat_number)
                 then 'out_of_range_score'
@@ -61,20 +63,7 @@ classified as (
     from typed
 ),
 
-explained as (
-    select
-        *,
-        case quarantine_reason
-            when 'unparseable_timestamp'
-                then case
-                        when opened_at is null then coalesce(raw_opened_at, 'null opened_at')
-                        else raw_closed_at
-                    end
-            when 'unparseable_number' then raw_csat_score
-            when 'out_of_range_score' then raw_csat_score
-        end as quarantine_detail
-    from classified
-),
+{{ explained_cte({'out_of_range_score': 'raw_csat_score'}, unparseable=unparseable) }},
 
 {{ flag_duplicates('explained', 'ticket_id', 'closed_at desc nulls last, opened_at desc') }}
 

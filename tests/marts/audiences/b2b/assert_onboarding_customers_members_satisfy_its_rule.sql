@@ -21,17 +21,7 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.account_id, expected.account_id) as account_id,
-        case
-            when expected.account_id is null then 'member breaks the rule'
-            else 'rule-satisfying account missing'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.account_id = expected.account_id
-    where audience.account_id is null
-        or expected.account_id is null
+    {{- recount_problems('account_id', 'account') }}
 )
 
 select * from final

@@ -83,19 +83,11 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.person_id, expected.person_id) as person_id,
-        case
-            when expected.person_id is null then 'member breaks the rule'
-            when audience.person_id is null then 'rule-satisfying person missing'
-            else 'wrong cart_value'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.person_id = expected.person_id
-    where audience.person_id is null
-        or expected.person_id is null
-        or abs(audience.cart_value - expected.expected_cart_value) > 0.005
+    {{- recount_problems(
+        'person_id', 'person',
+        differ_problem='wrong cart_value',
+        conditions=['abs(audience.cart_value - expected.expected_cart_value) > 0.005'],
+    ) }}
 )
 
 select * from final

@@ -81,22 +81,14 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.person_id, expected.person_id) as person_id,
-        case
-            when expected.person_id is null then 'member breaks the rule'
-            when audience.person_id is null then 'rule-satisfying person missing'
-            else 'not its top category'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.person_id = expected.person_id
-    left join top_categories
+    {{- recount_problems(
+        'person_id', 'person',
+        differ_problem='not its top category',
+        conditions=['top_categories.person_id is null'],
+        joins='left join top_categories
         on audience.person_id = top_categories.person_id
-            and audience.enthusiast_category = top_categories.category
-    where audience.person_id is null
-        or expected.person_id is null
-        or top_categories.person_id is null
+            and audience.enthusiast_category = top_categories.category',
+    ) }}
 )
 
 select * from final

@@ -25,19 +25,10 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.person_id, expected.person_id) as person_id,
-        case
-            when expected.person_id is null then 'member breaks the rule'
-            when audience.person_id is null then 'rule-satisfying person missing'
-            else 'wrong days_since_last_order'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.person_id = expected.person_id
-    where audience.person_id is null
-        or expected.person_id is null
-        or audience.days_since_last_order is distinct from expected.recency_days
+    {{- recount_problems(
+        'person_id', 'person', [('days_since_last_order', 'recency_days')],
+        differ_problem='wrong days_since_last_order',
+    ) }}
 )
 
 select * from final

@@ -48,16 +48,7 @@ expected as (
 ),
 
 final as (
-    select
-        coalesce(audience.person_id, expected.person_id) as person_id,
-        case
-            when expected.person_id is null then 'member breaks the rule'
-            else 'rule-satisfying person missing'
-        end as problem
-    from audience
-    full outer join expected
-        on audience.person_id = expected.person_id
-    where audience.person_id is null or expected.person_id is null
+    {{- recount_problems('person_id', 'person') }}
 )
 
 select * from final

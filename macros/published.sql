@@ -1,0 +1,19 @@
+{#- The body of a stg_published__ model's import CTE: the named columns of a table the last
+    publish wrote (`relation`, a source), or no rows of the same columns before the first
+    publish, when the table does not exist yet. columns: {name: data type}, in order. -#}
+{% macro select_published_or_empty(relation, columns) %}
+    {%- if execute and load_relation(relation) is not none %}
+        select
+            {%- for name in columns %}
+                {{ name }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ relation }}
+    {%- else %}
+        -- nothing was published before this build
+        select
+            {%- for name, data_type in columns.items() %}
+                cast(null as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        where 1 = 0
+    {%- endif %}
+{% endmacro %}
