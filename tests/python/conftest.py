@@ -1,35 +1,40 @@
 """A built warehouse for the end-to-end tests: the one `scripts/dev.py test` just built
-(AUDIENCES_TEST_WAREHOUSE), or else one generated and built here, so plain `pytest` works too."""
+(AUDIENCES_TEST_WAREHOUSE), or else one generated and built here, so plain `pytest` works too.
+
+Imported by pytest before any test module: it puts the repository (for tests.reference) and
+scripts/ (for the audiences package and the scripts' modules) on sys.path, once for all."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-import pytest
-from serving_world import World, make_world
+_REPOSITORY = Path(__file__).resolve().parents[2]
+for _path in (_REPOSITORY / "scripts", _REPOSITORY):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+import duckdb  # noqa: E402
+import pytest  # noqa: E402
+from audiences.runtime import end_of_day  # noqa: E402
+from serving_world import World, make_world  # noqa: E402
+from warehouse_helpers import build, generate  # noqa: E402
+
 FALLBACK_END_DATE = "2026-06-30"
 
 
 def build_warehouse(path: Path, end_date: str) -> None:
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path), DBT_PROFILES_DIR=str(REPO_ROOT))
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [sys.executable, "scripts/generate_data.py", "--persons", "10000", "--seed", "7",
-         "--end-date", end_date],
-        cwd=REPO_ROOT, env=env, check=True,
-    )
-    subprocess.run(
-        [str(bin_dir / "dbt"), "build", "--vars", f'{{"as_of": "{end_date} 23:59:59"}}'],
-        cwd=REPO_ROOT, env=env, check=True,
-    )
+    generate(path, 10000, 7, end_date)
+    build(path, end_of_day(end_date))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A warehouse file the test creates (its folder does not exist yet)."""
+    return tmp_path / "db" / "audiences.duckdb"
 
 
 @pytest.fixture(scope="session")
@@ -61,18 +66,23 @@ def serving_path(tmp_path_factory: pytest.TempPathFactory, warehouse_path: Path)
     given = os.environ.get("AUDIENCES_TEST_SERVING")
     if given:
         return Path(given)
-    sys.path.insert(0, str(REPO_ROOT / "scripts"))
     from serving import PublishRecord, write_publish
 
     connection = duckdb.connect(str(warehouse_path), read_only=True)
-    marts = [row[0] for row in connection.execute(
-        "select table_name from duckdb_tables() where schema_name = 'marts'"
-    ).fetchall()]
+    marts = [
+        row[0]
+        for row in connection.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall()
+    ]
     connection.close()
     path = tmp_path_factory.mktemp("serving") / "audiences.duckdb"
     record = PublishRecord(
         as_of=dt.datetime(2026, 6, 30, 23, 59, 59),
-        newest_event_at=None, dbt_invocation_id=None, forced_reasons=None, raw_rows={},
+        newest_event_at=None,
+        dbt_invocation_id=None,
+        forced_reasons=None,
+        raw_rows={},
     )
     write_publish(warehouse_path, path, marts, record)
     return path

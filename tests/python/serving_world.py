@@ -4,7 +4,6 @@ README's commands do."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -13,15 +12,18 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from audiences.compare import sorted_rows
+from audiences.runtime import dbt_env, end_of_day
+from comparison import assert_same_table
+from warehouse_helpers import attempt, generate, output
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 READER = Path(__file__).with_name("serving_reader.py")
 # the reader's own statement: the publish's as_of and counts from several tables at once
 PUBLISHED_READ = READER.read_text().split('READ = """')[1].split('"""')[0]
 END_DATE = "2026-06-30"
-T1 = "2026-06-23 23:59:59"
-T2 = "2026-06-30 23:59:59"
-PERSONS = "300"
+T1 = end_of_day("2026-06-23")
+T2 = end_of_day(END_DATE)
+PERSONS = 300
 METADATA_TABLES = {"publish_log", "publish_raw_tables"}
 # grow by a row per publish whatever the data: compared separately
 HISTORY_TABLES = {"rpt_audience_size_history"}
@@ -43,31 +45,21 @@ class World:
         return self.folder / "serving.duckdb"
 
     def env(self, **extra: str) -> dict[str, str]:
-        return dict(
-            os.environ,
-            AUDIENCES_DUCKDB_PATH=str(self.build),
+        return dbt_env(
+            self.build,
             AUDIENCES_SERVING_PATH=str(self.serving),
-            DBT_PROFILES_DIR=str(REPO_ROOT),
             DBT_TARGET_PATH=str(self.folder / "target"),
             **extra,
         )
 
     def publish(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "scripts/dev.py", "publish", *args],
-            cwd=REPO_ROOT, env=self.env(**extra_env), capture_output=True, text=True,
-            check=False,
-        )
+        return attempt([sys.executable, "scripts/dev.py", "publish", *args], self.env(**extra_env))
 
     def copy_to(self, folder: Path) -> World:
         folder.mkdir(parents=True, exist_ok=True)
         for path in (self.build, self.serving):
             shutil.copy2(path, folder / path.name)
         return World(folder)
-
-
-def output(completed: subprocess.CompletedProcess[str]) -> str:
-    return completed.stdout + completed.stderr
 
 
 def assert_published(completed: subprocess.CompletedProcess[str]) -> None:
@@ -80,14 +72,14 @@ def published_tables(serving: Path) -> dict[str, pd.DataFrame]:
     connection = duckdb.connect(str(serving), read_only=True)
     try:
         names = [
-            row[0] for row in connection.execute(
+            row[0]
+            for row in connection.execute(
                 "select table_name from duckdb_tables() where schema_name = 'main'"
             ).fetchall()
         ]
         tables = {}
         for name in sorted(set(names) - METADATA_TABLES - HISTORY_TABLES):
-            frame = connection.execute(f"select * from {name}").df()
-            tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+            tables[name] = sorted_rows(connection.execute(f"select * from {name}").df())
         return tables
     finally:
         connection.close()
@@ -97,7 +89,8 @@ def publish_log(serving: Path) -> list[tuple[int, str]]:
     connection = duckdb.connect(str(serving), read_only=True)
     try:
         return [
-            (int(publish_id), str(as_of)) for publish_id, as_of in connection.execute(
+            (int(publish_id), str(as_of))
+            for publish_id, as_of in connection.execute(
                 "select publish_id, as_of from publish_log order by publish_id"
             ).fetchall()
         ]
@@ -116,17 +109,13 @@ def read_once(serving: Path) -> list[object]:
 def assert_tables_equal(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> None:
     assert before.keys() == after.keys()
     for name, frame in before.items():
-        pd.testing.assert_frame_equal(frame, after[name], check_exact=True, obj=name)
+        assert_same_table(frame, after[name], name, exact=True)
 
 
 def make_world(folder: Path) -> World:
     """300 persons up to END_DATE, published once at T1."""
     world = World(folder)
-    subprocess.run(
-        [sys.executable, "scripts/generate_data.py", "--persons", PERSONS, "--seed", "11",
-         "--end-date", END_DATE, "--publish-weeks", "0"],
-        cwd=REPO_ROOT, env=world.env(), check=True, capture_output=True,
-    )
+    generate(world.build, PERSONS, 11, END_DATE, "--publish-weeks", "0", env=world.env())
     assert_published(world.publish("--as-of", T1))
     return world
 

@@ -22,41 +22,50 @@ What truncating at T means, table by table:
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from tests.reference import (  # noqa: E402
-    compute_dim_accounts,
-    compute_dim_persons,
-    load_raw,
-    prepare,
-)
+from audiences.compare import sorted_rows
+from comparison import assert_same_table, mismatches
+from reference_helpers import reference_context, reference_dims
+from warehouse_helpers import as_of_vars, dbt_ok
 
 KEYS = {"dim_persons": "person_id", "dim_accounts": "account_id"}
 MARTS = [
-    "aud_cart_abandoners", "aud_category_enthusiasts", "aud_churn_risk_accounts",
-    "aud_dormant_shoppers", "aud_high_value_prospects", "aud_new_customers",
-    "aud_onboarding_customers", "aud_product_champions", "aud_product_sharers", "aud_shoe_lovers",
-    "aud_top_spenders", "aud_unengaged_prospects", "aud_upgrade_candidates",
-    "aud_window_shoppers", "aud_window_shoppers_without_cart",
-    "dim_accounts", "dim_person_lifecycle", "dim_persons",
-    "fct_audience_memberships", "fct_lifecycle_transitions", "fct_lifecycle_weekly_stages",
-    "rpt_audience_overlaps", "rpt_audience_sizes", "rpt_lifecycle_weekly_flows",
+    "aud_cart_abandoners",
+    "aud_category_enthusiasts",
+    "aud_churn_risk_accounts",
+    "aud_dormant_shoppers",
+    "aud_high_value_prospects",
+    "aud_new_customers",
+    "aud_onboarding_customers",
+    "aud_product_champions",
+    "aud_product_sharers",
+    "aud_shoe_lovers",
+    "aud_top_spenders",
+    "aud_unengaged_prospects",
+    "aud_upgrade_candidates",
+    "aud_window_shoppers",
+    "aud_window_shoppers_without_cart",
+    "dim_accounts",
+    "dim_person_lifecycle",
+    "dim_persons",
+    "fct_audience_memberships",
+    "fct_lifecycle_transitions",
+    "fct_lifecycle_weekly_stages",
+    "rpt_audience_overlaps",
+    "rpt_audience_sizes",
+    "rpt_lifecycle_weekly_flows",
     # both copies continue the same published history, so their feeds and reports agree too
-    "fct_audience_membership_changes", "rpt_audience_size_history", "rpt_audience_lift",
-    "list_ad_audience_identifiers", "list_crm_account_audiences", "list_email_audience_members",
+    "fct_audience_membership_changes",
+    "rpt_audience_size_history",
+    "rpt_audience_lift",
+    "list_ad_audience_identifiers",
+    "list_crm_account_audiences",
+    "list_email_audience_members",
 ]
 
 
@@ -76,28 +85,23 @@ def truncation_statements(as_of: str) -> list[str]:
         f"delete from raw.product_usage_daily where cast(usage_date as date) > cast({t} as date)",
         f"delete from raw.crm_accounts where {_ts('updated_at')} > {t}",
         f"""delete from raw.crm_contacts
-            where {_ts('updated_at')} > {t} or {_ts('created_at')} > {t}""",
+            where {_ts("updated_at")} > {t} or {_ts("created_at")} > {t}""",
         f"delete from raw.subscriptions where {_ts('started_at')} > {t}",
         f"""update raw.subscriptions
-            set status = case when {_ts('trial_ends_at')} > {t} then 'trialing' else 'active' end,
+            set status = case when {_ts("trial_ends_at")} > {t} then 'trialing' else 'active' end,
                 ended_at = null
-            where {_ts('ended_at')} > {t}""",
+            where {_ts("ended_at")} > {t}""",
         f"delete from raw.support_tickets where {_ts('opened_at')} > {t}",
         f"""update raw.support_tickets
             set closed_at = null, csat_score = null, status = 'open'
-            where {_ts('closed_at')} > {t}""",
+            where {_ts("closed_at")} > {t}""",
         f"""delete from raw.privacy_requests
-            where request_type = 'opt_out' and {_ts('requested_at')} > {t}""",
+            where request_type = 'opt_out' and {_ts("requested_at")} > {t}""",
     ]
 
 
-def build(path: Path, as_of: str, *extra: str) -> None:
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path), DBT_PROFILES_DIR=str(REPO_ROOT))
-    subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "run",
-         "--vars", f'{{"as_of": "{as_of}"}}', "--quiet", *extra],
-        cwd=REPO_ROOT, env=env, check=True,
-    )
+def run_models(path: Path, as_of: str, *extra: str) -> None:
+    dbt_ok(path, "run", "--vars", as_of_vars(as_of), "--quiet", *extra)
 
 
 def truncate_after(path: Path, as_of: str) -> int:
@@ -120,9 +124,7 @@ def mart_names(path: Path) -> list[str]:
 
 def read_mart(path: Path, mart: str) -> pd.DataFrame:
     with duckdb.connect(str(path), read_only=True) as connection:
-        frame = connection.execute(f"select * from marts.{mart}").df()
-    columns = list(frame.columns)
-    return frame.sort_values(columns, na_position="first").reset_index(drop=True)
+        return sorted_rows(connection.execute(f"select * from marts.{mart}").df())
 
 
 @pytest.fixture(scope="module")
@@ -144,9 +146,9 @@ def backfills(
     shutil.copy(source, full)
     shutil.copy(source, truncated)
     changed = truncate_after(truncated, as_of)
-    build(full, as_of)
+    run_models(full, as_of)
     # rows were removed from raw, which an incremental run of the event staging cannot see
-    build(truncated, as_of, "--full-refresh")
+    run_models(truncated, as_of, "--full-refresh")
     return full, truncated, changed
 
 
@@ -168,28 +170,7 @@ def test_a_past_as_of_ignores_everything_after_it(backfills, mart: str) -> None:
     from_truncated = read_mart(truncated, mart)
     if mart in KEYS:
         assert len(from_full) > 100
-    pd.testing.assert_frame_equal(from_full, from_truncated, check_exact=False, rtol=1e-9)
-
-
-def _differs(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
-    """True where the reference and the mart differ (null equals null)."""
-    ours_null, theirs_null = ours.isna().to_numpy(), theirs.isna().to_numpy()
-    both = ~ours_null & ~theirs_null
-    if pd.api.types.is_datetime64_any_dtype(ours) or pd.api.types.is_datetime64_any_dtype(theirs):
-        a = pd.to_datetime(ours).astype("datetime64[us]").to_numpy()
-        b = pd.to_datetime(theirs).astype("datetime64[us]").to_numpy()
-        same = a == b
-    else:
-        try:
-            a, b = ours.astype("float64").to_numpy(), theirs.astype("float64").to_numpy()
-            with np.errstate(invalid="ignore"):
-                same = np.isclose(a, b, rtol=1e-9, atol=1e-6)
-        except (TypeError, ValueError):
-            same = np.array(
-                [bool(x == y) for x, y in zip(ours.astype(object), theirs.astype(object),
-                                              strict=True)]
-            )
-    return (ours_null != theirs_null) | (both & ~same)
+    assert_same_table(from_full, from_truncated, mart)
 
 
 @pytest.fixture(scope="module")
@@ -197,11 +178,8 @@ def reference_at_as_of(backfills, as_of: str) -> dict[str, pd.DataFrame]:
     full, _, _ = backfills
     timestamp = pd.Timestamp(as_of)
     with duckdb.connect(str(full), read_only=True) as connection:
-        context = prepare(load_raw(connection), timestamp)
-    return {
-        "dim_persons": compute_dim_persons(None, timestamp, context=context),
-        "dim_accounts": compute_dim_accounts(None, timestamp, context=context),
-    }
+        context = reference_context(connection, timestamp)
+    return reference_dims(context, timestamp)
 
 
 @pytest.mark.parametrize("mart", sorted(KEYS))
@@ -215,7 +193,7 @@ def test_the_backfill_agrees_with_the_reference_at_its_as_of(
     assert sorted(ours.index) == sorted(theirs.index), f"{mart}: keys differ"
     problems = []
     for column in ours.columns:
-        differ = _differs(ours[column], theirs.loc[ours.index, column])
+        differ = mismatches(ours[column], theirs.loc[ours.index, column])
         if differ.any():
             example = ours.index[differ][0]
             problems.append(

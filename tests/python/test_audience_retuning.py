@@ -11,24 +11,22 @@ and other dbt runs are not touched."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 import yaml
+from audiences.runtime import REPO_ROOT, end_of_day
+from warehouse_helpers import build
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 # the audience models the window vars reach, and the intermediates that count their windows
 SELECTOR = [
-    "int_account_audience_windows",
-    "int_account_user_sign_ins",
+    "int_person_windows_aggregated",
+    "int_account_windows_aggregated",
+    "int_account_user_sign_ins_counted",
     "path:models/marts/audiences/b2c",
     "path:models/marts/audiences/b2b",
 ]
@@ -82,28 +80,17 @@ def defaults() -> dict[str, object]:
     return yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())["vars"]
 
 
-def build(path: Path, target: Path, as_of: str, values: dict[str, object]) -> None:
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path), DBT_PROFILES_DIR=str(REPO_ROOT))
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            "--select",
-            *SELECTOR,
-            "--exclude",
-            "test_type:unit",
-            "test_type:generic",
-            "--vars",
-            json.dumps({"as_of": as_of, **values}),
-            "--target-path",
-            str(target / "target"),
-            "--log-path",
-            str(target / "logs"),
-            "--quiet",
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        check=True,
+def build_retuned(path: Path, as_of: str, values: dict[str, object]) -> None:
+    build(
+        path,
+        as_of,
+        "--select",
+        *SELECTOR,
+        "--exclude",
+        "test_type:unit",
+        "test_type:generic",
+        "--quiet",
+        variables=values,
     )
 
 
@@ -116,14 +103,14 @@ def read(path: Path) -> dict[str, pd.DataFrame]:
 def retuned(
     tmp_path_factory: pytest.TempPathFactory, warehouse_path: Path, warehouse_end_date: str
 ) -> dict[str, dict[str, pd.DataFrame]]:
-    as_of = f"{warehouse_end_date} 23:59:59"
+    as_of = end_of_day(warehouse_end_date)
     built = {"default": read(warehouse_path)}
     for name, values in readme_examples().items():
         folder = tmp_path_factory.mktemp(name)
         # same file name as the source: DuckDB views name their catalog after the file
         copy = folder / Path(warehouse_path).name
         shutil.copy(warehouse_path, copy)
-        build(copy, folder, as_of, values)
+        build_retuned(copy, as_of, values)
         built[name] = read(copy)
     return built
 

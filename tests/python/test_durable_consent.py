@@ -12,19 +12,19 @@ user_id and one naming only an email."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from audiences.compare import sorted_rows
+from audiences.runtime import end_of_day
+from comparison import assert_same_table
+from warehouse_helpers import build, generate
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 END_DATE = "2026-06-30"
-AS_OF = f"{END_DATE} 23:59:59"
+AS_OF = end_of_day(END_DATE)
 DELETE_REQUESTED_AT = "2026-06-01 08:00:00"
 # after every latest opt-in of the persons picked (checked), and not after as_of
 OPT_OUT_REQUESTED_AT = "2026-06-30 23:00:00"
@@ -52,44 +52,22 @@ class State:
     retained: pd.DataFrame
 
 
-def dbt(path: Path, target: Path, *arguments: str) -> None:
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path), DBT_PROFILES_DIR=str(REPO_ROOT))
-    command = [
-        str(Path(sys.executable).parent / "dbt"), *arguments,
-        "--vars", f'{{"as_of": "{AS_OF}"}}',
-        "--target-path", str(target), "--log-path", str(target / "logs"),
-    ]
-    result = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, f"{' '.join(arguments)} failed:\n{result.stdout[-6000:]}"
-
-
-def build(path: Path, target: Path, *flags: str) -> None:
+def build_with_tests(path: Path, *flags: str) -> None:
     """A green `dbt build` (models and data tests; the unit tests do not read the data)."""
-    dbt(path, target, "build", "--exclude-resource-type", "unit_test", *flags)
-
-
-def generate(path: Path) -> None:
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path))
-    subprocess.run(
-        [sys.executable, "scripts/generate_data.py", "--persons", "300", "--seed", "7",
-         "--end-date", END_DATE],
-        cwd=REPO_ROOT, env=env, check=True, capture_output=True,
-    )
+    build(path, AS_OF, "--exclude-resource-type", "unit_test", *flags)
 
 
 def read_state(path: Path) -> State:
     with duckdb.connect(str(path), read_only=True) as connection:
         names = [
-            name for (name,) in connection.execute(
+            name
+            for (name,) in connection.execute(
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         ]
         marts = {}
         for name in sorted(names):
-            frame = connection.execute(f"select * from marts.{name}").df()
-            marts[name] = frame.sort_values(list(frame.columns), na_position="first").reset_index(
-                drop=True
-            )
+            marts[name] = sorted_rows(connection.execute(f"select * from marts.{name}").df())
 
         def ids(sql: str) -> set[str]:
             return {value for (value,) in connection.execute(sql).fetchall()}
@@ -139,14 +117,28 @@ def pick_and_add_requests(path: Path) -> Picked:
         picked = Picked(*(user_id for user_id, _ in chosen))
         emails = dict(chosen)
         requests = [
-            ("pr_test_delete_user", picked.deleted_by_user_id, None, "delete",
-             DELETE_REQUESTED_AT),
-            ("pr_test_delete_email", None, f"  {emails[picked.deleted_by_email].upper()} ",
-             "delete", DELETE_REQUESTED_AT),
-            ("pr_test_opt_out_user", picked.opted_out_by_user_id, None, "opt_out",
-             OPT_OUT_REQUESTED_AT),
-            ("pr_test_opt_out_email", None, emails[picked.opted_out_by_email], "opt_out",
-             OPT_OUT_REQUESTED_AT),
+            ("pr_test_delete_user", picked.deleted_by_user_id, None, "delete", DELETE_REQUESTED_AT),
+            (
+                "pr_test_delete_email",
+                None,
+                f"  {emails[picked.deleted_by_email].upper()} ",
+                "delete",
+                DELETE_REQUESTED_AT,
+            ),
+            (
+                "pr_test_opt_out_user",
+                picked.opted_out_by_user_id,
+                None,
+                "opt_out",
+                OPT_OUT_REQUESTED_AT,
+            ),
+            (
+                "pr_test_opt_out_email",
+                None,
+                emails[picked.opted_out_by_email],
+                "opt_out",
+                OPT_OUT_REQUESTED_AT,
+            ),
         ]
         connection.executemany(
             """insert into raw.privacy_requests (request_id, user_id, email, request_type,
@@ -177,22 +169,21 @@ class Run:
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     folder = tmp_path_factory.mktemp("durable_consent")
     path = folder / "audiences.duckdb"
-    target = folder / "target"
-    generate(path)
+    generate(path, 300, 7, END_DATE)
 
     # a first build (seeds and models), without the added requests: who is in an audience
-    dbt(path, target, "build", "--exclude-resource-type", "test", "unit_test")
+    build(path, AS_OF, "--exclude-resource-type", "test", "unit_test")
     before_requests = read_state(path)
     picked = pick_and_add_requests(path)
     requests = raw_requests(path)
 
-    build(path, target)
+    build_with_tests(path)
     seen = read_state(path)
 
     # a load whose folder lacks privacy_requests leaves raw.privacy_requests empty
     with duckdb.connect(str(path)) as connection:
         connection.execute("delete from raw.privacy_requests")
-    build(path, target)
+    build_with_tests(path)
     after_delete = read_state(path)
 
     # the loader replaces the table (text columns), and the next build is a full refresh
@@ -202,7 +193,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
                    request_id varchar, user_id varchar, email varchar, request_type varchar,
                    requested_at varchar)"""
         )
-    build(path, target, "--full-refresh")
+    build_with_tests(path, "--full-refresh")
     after_full_refresh = read_state(path)
     return Run(picked, requests, before_requests, seen, after_delete, after_full_refresh, path)
 
@@ -247,7 +238,7 @@ def rebuilt(request: pytest.FixtureRequest, run: Run) -> State:
 def test_the_record_keeps_every_request_after_raw_lost_them(run: Run, rebuilt: State) -> None:
     assert len(run.seen.retained) == len(run.requests) > 0
     assert set(run.seen.retained["request_id"]) == set(run.requests["request_id"])
-    pd.testing.assert_frame_equal(rebuilt.retained, run.seen.retained)
+    assert_same_table(rebuilt.retained, run.seen.retained, RETAINED)
 
 
 def test_deleted_persons_stay_out_of_every_mart(run: Run, rebuilt: State) -> None:
@@ -266,7 +257,8 @@ def test_deleted_persons_stay_out_of_every_mart(run: Run, rebuilt: State) -> Non
 
 def audience_tables_of(state: State) -> list[str]:
     return sorted(
-        name for name in state.marts
+        name
+        for name in state.marts
         if name.startswith("aud_") or name == "fct_audience_memberships"
     )
 
@@ -284,7 +276,7 @@ def test_opted_out_persons_keep_the_flag_and_stay_out_of_audiences(
 def test_no_mart_changes_when_raw_loses_the_requests(run: Run, rebuilt: State) -> None:
     assert sorted(rebuilt.marts) == sorted(run.seen.marts)
     for name, frame in run.seen.marts.items():
-        pd.testing.assert_frame_equal(rebuilt.marts[name], frame, obj=name)
+        assert_same_table(rebuilt.marts[name], frame, name)
 
 
 def test_the_record_holds_no_clear_identifier(run: Run) -> None:

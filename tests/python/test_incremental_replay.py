@@ -23,67 +23,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-
-from warehouse_diff import table_differences  # noqa: E402
+from audiences.runtime import REPO_ROOT, end_of_day
+from warehouse_diff import table_differences
+from warehouse_helpers import as_of_vars, dbt_ok, dbt_result, generate, load
 
 END_DATE = dt.date(2026, 6, 30)
 REPLAY_DAYS = [END_DATE - dt.timedelta(days=13 - offset) for offset in range(14)]
-AS_OF_VARS = json.dumps({"as_of": f"{END_DATE} 23:59:59"})
+AS_OF_VARS = as_of_vars(end_of_day(END_DATE.isoformat()))
 DAILY_TABLES = ("events", "email_events", "identifies")
 MIDDLE_TABLES = ("privacy_requests",)
 MIDDLE_DAY = REPLAY_DAYS[6]
 INCREMENTAL_MODELS = "+tag:received_days"
-DBT = str(Path(sys.executable).parent / "dbt")
 REDELIVERED_EVENT_ID = "replay-redelivered"
 LATE_EVENT_ID = "replay-late"
 NULL_RECEIVED_EVENT_ID = "replay-null-received"
 REDELIVERED_EMAIL_EVENT_ID = "replay-email-redelivered"
-
-
-def dbt(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path), DBT_PROFILES_DIR=str(REPO_ROOT))
-    target = path.parent / "target"
-    return subprocess.run(
-        [DBT, *args, "--target-path", str(target), "--log-path", str(target / "logs")],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
-    )
-
-
-def dbt_ok(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    completed = dbt(path, *args)
-    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-4000:]
-    return completed
-
-
-def load(path: Path, folder: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path))
-    completed = subprocess.run(
-        [sys.executable, "scripts/load_raw.py", str(folder)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return completed
-
-
-def generate(path: Path) -> None:
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(path))
-    subprocess.run(
-        [sys.executable, "scripts/generate_data.py", "--persons", "300", "--seed", "11",
-         "--end-date", END_DATE.isoformat()],
-        cwd=REPO_ROOT, env=env, check=True, capture_output=True,
-    )
 
 
 def at(day: dt.date, time: str) -> str:
@@ -102,39 +62,40 @@ def add_cross_day_cases(path: Path) -> None:
             "event_name = 'Product Viewed' and user_id is not null "
             "and try_cast(occurred_at as timestamp) is not null"
         )
+
+        def first_viewed(on: dt.date) -> str:
+            return first_of.format(table="events", day=on, usable=usable_event, key="event_id")
+
+        first_opened = first_of.format(
+            table="email_events", day=day[2], usable="event_type = 'opened'", key="email_event_id"
+        )
         statements = [
             # a redelivery: the same event again a week later, as a pipeline retry sends it
             f"""insert into raw.events
                 select * replace ('{REDELIVERED_EVENT_ID}' as event_id)
-                from ({first_of.format(table='events', day=day[1], usable=usable_event,
-                                       key='event_id')})""",
+                from ({first_viewed(day[1])})""",
             f"""insert into raw.events
                 select * replace ('{REDELIVERED_EVENT_ID}' as event_id,
-                                  {at(day[8], '10:00:00')} as received_at)
-                from ({first_of.format(table='events', day=day[1], usable=usable_event,
-                                       key='event_id')})""",
+                                  {at(day[8], "10:00:00")} as received_at)
+                from ({first_viewed(day[1])})""",
             # a late event: happened on day 1, received on day 12
             f"""insert into raw.events
                 select * replace ('{LATE_EVENT_ID}' as event_id,
                                   '{day[0]} 09:00:00' as occurred_at,
-                                  {at(day[11], '08:00:00')} as received_at)
-                from ({first_of.format(table='events', day=day[0], usable=usable_event,
-                                       key='event_id')})""",
+                                  {at(day[11], "08:00:00")} as received_at)
+                from ({first_viewed(day[0])})""",
             # no receive time: quarantined, staged in no day
             f"""insert into raw.events
                 select * replace ('{NULL_RECEIVED_EVENT_ID}' as event_id,
                                   null::timestamp as received_at)
-                from ({first_of.format(table='events', day=day[4], usable=usable_event,
-                                       key='event_id')})""",
+                from ({first_viewed(day[4])})""",
             f"""insert into raw.email_events
                 select * replace ('{REDELIVERED_EMAIL_EVENT_ID}' as email_event_id)
-                from ({first_of.format(table='email_events', day=day[2],
-                                       usable="event_type = 'opened'", key='email_event_id')})""",
+                from ({first_opened})""",
             f"""insert into raw.email_events
                 select * replace ('{REDELIVERED_EMAIL_EVENT_ID}' as email_event_id,
-                                  {at(day[10], '07:30:00')} as received_at)
-                from ({first_of.format(table='email_events', day=day[2],
-                                       usable="event_type = 'opened'", key='email_event_id')})""",
+                                  {at(day[10], "07:30:00")} as received_at)
+                from ({first_opened})""",
         ]
         for statement in statements:
             connection.execute(statement)
@@ -159,9 +120,12 @@ def write_batches(source: Path, folder: Path) -> list[Path]:
     """Batch 0 and one folder per replay day, as parquet files named after their tables."""
     batches = []
     with duckdb.connect(str(source), read_only=True) as connection:
-        tables = [row[0] for row in connection.execute(
-            "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
-        ).fetchall()]
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
+            ).fetchall()
+        ]
         for index, batch_day in enumerate([None, *REPLAY_DAYS]):
             batch = folder / f"batch-{index:02d}"
             batch.mkdir(parents=True)
@@ -202,7 +166,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("replay")
     source = root / "generated" / "audiences.duckdb"
     source.parent.mkdir()
-    generate(source)
+    generate(source, 300, 11, END_DATE)
     add_cross_day_cases(source)
     batches = write_batches(source, root / "batches")
 
@@ -225,7 +189,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             dbt_ok(replayed, "run", "--vars", AS_OF_VARS, "--quiet")
     # a rerun with nothing new changes nothing
     dbt_ok(replayed, "run", "--select", INCREMENTAL_MODELS, "--quiet")
-    build = dbt(replayed, "build", "--vars", AS_OF_VARS)
+    build = dbt_result(replayed, "build", "--vars", AS_OF_VARS)
 
     refreshed = root / "refreshed" / "audiences.duckdb"
     refreshed.parent.mkdir()
@@ -272,19 +236,23 @@ def test_the_cross_day_cases_are_staged_as_a_full_build_stages_them(replay) -> N
     with duckdb.connect(str(replay["replayed"]), read_only=True) as connection:
         redelivered = connection.execute(
             "select received_on, is_duplicate from staging.base_raw__events "
-            "where event_id = ? order by received_on", [REDELIVERED_EVENT_ID]
+            "where event_id = ? order by received_on",
+            [REDELIVERED_EVENT_ID],
         ).fetchall()
         late = connection.execute(
             "select cast(occurred_at as date), received_on from staging.stg_raw__events "
-            "where event_id = ?", [LATE_EVENT_ID]
+            "where event_id = ?",
+            [LATE_EVENT_ID],
         ).fetchall()
         no_receive_time = connection.execute(
             "select received_on, quarantine_reason from staging.base_raw__events "
-            "where event_id = ?", [NULL_RECEIVED_EVENT_ID]
+            "where event_id = ?",
+            [NULL_RECEIVED_EVENT_ID],
         ).fetchall()
         email = connection.execute(
             "select received_on, is_duplicate from staging.base_raw__email_events "
-            "where email_event_id = ? order by received_on", [REDELIVERED_EMAIL_EVENT_ID]
+            "where email_event_id = ? order by received_on",
+            [REDELIVERED_EMAIL_EVENT_ID],
         ).fetchall()
     assert redelivered == [(REPLAY_DAYS[1], False), (REPLAY_DAYS[8], True)]
     assert late == [(REPLAY_DAYS[0], REPLAY_DAYS[11])]
@@ -294,10 +262,13 @@ def test_the_cross_day_cases_are_staged_as_a_full_build_stages_them(replay) -> N
 
 def test_the_deletes_loaded_mid_replay_left_no_trace_in_the_marts(replay) -> None:
     with duckdb.connect(str(replay["replayed"]), read_only=True) as connection:
-        deleted = [row[0] for row in connection.execute(
-            "select distinct user_id from raw.privacy_requests "
-            "where request_type = 'delete' and user_id is not null"
-        ).fetchall()]
+        deleted = [
+            row[0]
+            for row in connection.execute(
+                "select distinct user_id from raw.privacy_requests "
+                "where request_type = 'delete' and user_id is not null"
+            ).fetchall()
+        ]
         assert deleted, "the world has no delete request"
         placeholders = ", ".join("?" for _ in deleted)
         still_there = connection.execute(
@@ -326,28 +297,39 @@ def test_a_row_received_before_the_restaged_days_fails_the_accounting_test(
                 select events.* exclude (_load_batch_id) replace (
                     edge.event_id as event_id, edge.received_at as received_at)
                 from raw.events as events, (values
-                    ('replay-edge-inside', {at(first_restaged, '00:00:00')}),
-                    ('replay-edge-outside', {at(first_restaged, '00:00:00')} - interval 1 second)
+                    ('replay-edge-inside', {at(first_restaged, "00:00:00")}),
+                    ('replay-edge-outside', {at(first_restaged, "00:00:00")} - interval 1 second)
                 ) as edge (event_id, received_at)
                 where events.event_id = '{LATE_EVENT_ID}'
-            ) to '{batch / 'events.parquet'}' (format parquet)"""
+            ) to '{batch / "events.parquet"}' (format parquet)"""
         )
     load(stale, batch)
     dbt_ok(stale, "run", "--select", INCREMENTAL_MODELS, "--quiet")
     with duckdb.connect(str(stale), read_only=True) as connection:
-        staged = [row[0] for row in connection.execute(
-            "select event_id from staging.stg_raw__events where event_id like 'replay-edge-%'"
-        ).fetchall()]
+        staged = [
+            row[0]
+            for row in connection.execute(
+                "select event_id from staging.stg_raw__events where event_id like 'replay-edge-%'"
+            ).fetchall()
+        ]
     assert staged == ["replay-edge-inside"]
-    missed = dbt(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
+    missed = dbt_result(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
     assert missed.returncode != 0 and "assert_raw_rows_are_all_accounted_for" in missed.stdout
-    dbt_ok(stale, "run", "--select", INCREMENTAL_MODELS + "+", "--full-refresh",
-           "--vars", AS_OF_VARS, "--quiet")
+    dbt_ok(
+        stale,
+        "run",
+        "--select",
+        INCREMENTAL_MODELS + "+",
+        "--full-refresh",
+        "--vars",
+        AS_OF_VARS,
+        "--quiet",
+    )
     dbt_ok(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
 
 
 EVENT_ID_TEST = "stg_raw__events,test_name:unique_in_restaged_days"
-ROLLUP_KEY_TEST = "int_identity_signals_hourly,test_name:unique_combination_of_columns"
+ROLLUP_KEY_TEST = "int_identity_hours_aggregated,test_name:unique_combination_of_columns"
 
 
 def first_restaged_day(connection: duckdb.DuckDBPyConnection, model: str) -> dt.date | None:
@@ -370,29 +352,27 @@ def plant_repeats(path: Path, day: dt.date) -> None:
             [day, day],
         )
         connection.execute(
-            """insert into intermediate.int_identity_signals_hourly
-                select * from intermediate.int_identity_signals_hourly
+            """insert into intermediate.int_identity_hours_aggregated
+                select * from intermediate.int_identity_hours_aggregated
                 where received_on = ? limit 1""",
             [day],
         )
 
 
-def test_the_key_tests_check_what_the_run_wrote_against_all_history(
-    replay, tmp_path: Path
-) -> None:
+def test_the_key_tests_check_what_the_run_wrote_against_all_history(replay, tmp_path: Path) -> None:
     """After a daily run the event id test reads the re-staged days, each id against every day:
     an old event id repeated on a re-staged day fails it. A repeat inside older days is left to
     a whole build, which records no first day, so that its tests read every row."""
     with duckdb.connect(str(replay["replayed"]), read_only=True) as connection:
         restaged_from = first_restaged_day(connection, "base_raw__events")
-        rollup_restaged_from = first_restaged_day(connection, "int_identity_signals_hourly")
+        rollup_restaged_from = first_restaged_day(connection, "int_identity_hours_aggregated")
     assert restaged_from == REPLAY_DAYS[-1] - dt.timedelta(days=restage_days())
     assert rollup_restaged_from == restaged_from
 
     on_restaged_day = copy_of(replay["replayed"], tmp_path / "on-restaged-day")
     plant_repeats(on_restaged_day, restaged_from)
     for selector in (EVENT_ID_TEST, ROLLUP_KEY_TEST):
-        caught = dbt(on_restaged_day, "test", "--select", selector)
+        caught = dbt_result(on_restaged_day, "test", "--select", selector)
         assert caught.returncode != 0 and "FAIL 1" in caught.stdout, caught.stdout[-2000:]
 
     on_older_day = copy_of(replay["replayed"], tmp_path / "on-older-day")
@@ -404,16 +384,19 @@ def test_the_key_tests_check_what_the_run_wrote_against_all_history(
         assert first_restaged_day(connection, "base_raw__events") is None
     plant_repeats(on_older_day, restaged_from - dt.timedelta(days=1))
     for selector in (EVENT_ID_TEST, ROLLUP_KEY_TEST):
-        caught = dbt(on_older_day, "test", "--select", selector)
+        caught = dbt_result(on_older_day, "test", "--select", selector)
         assert caught.returncode != 0 and "FAIL 1" in caught.stdout, caught.stdout[-2000:]
 
 
 def test_the_tables_writers_drop_are_the_incremental_staging_models() -> None:
     from audiences.raw_contract import INCREMENTAL_STAGING_TABLES
 
+    # tagged in their config, or through the macro that writes that config
     tagged = {
-        path.stem for path in (REPO_ROOT / "models").rglob("*.sql")
+        path.stem
+        for path in (REPO_ROOT / "models").rglob("*.sql")
         if "tags=['received_days']" in path.read_text()
+        or "received_days_config()" in path.read_text()
     }
     assert tagged == set(INCREMENTAL_STAGING_TABLES)
 
@@ -435,14 +418,17 @@ def test_replacing_raw_restages_it_whole(replay, tmp_path: Path) -> None:
                 + (f" where event_id <> '{REDELIVERED_EVENT_ID}'" if table == "events" else "")
                 + f") to '{batch / table}.parquet' (format parquet)"
             )
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(replaced))
-    loaded = subprocess.run(
-        [sys.executable, "scripts/load_raw.py", "--replace-all", str(batch)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
-    )
+    loaded = load(replaced, batch, "--replace-all")
     assert "dropped" in loaded.stdout and "base_raw__events" in loaded.stdout
-    dbt_ok(replaced, "run", "--select", INCREMENTAL_MODELS, "stg_raw__quarantined_rows",
-           "stg_raw__removed_duplicates", "--quiet")
+    dbt_ok(
+        replaced,
+        "run",
+        "--select",
+        INCREMENTAL_MODELS,
+        "stg_raw__quarantined_rows",
+        "stg_raw__removed_duplicates",
+        "--quiet",
+    )
     dbt_ok(replaced, "test", "--select", "assert_raw_rows_are_all_accounted_for")
     with duckdb.connect(str(replaced), read_only=True) as connection:
         lingering = connection.execute(
@@ -452,16 +438,9 @@ def test_replacing_raw_restages_it_whole(replay, tmp_path: Path) -> None:
     assert lingering == 0
 
 
-def test_regenerating_into_a_built_warehouse_restages_it_whole(
-    replay, tmp_path: Path
-) -> None:
+def test_regenerating_into_a_built_warehouse_restages_it_whole(replay, tmp_path: Path) -> None:
     regenerated = copy_of(replay["replayed"], tmp_path / "regenerated")
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(regenerated))
-    completed = subprocess.run(
-        [sys.executable, "scripts/generate_data.py", "--persons", "100", "--seed", "3",
-         "--end-date", END_DATE.isoformat()],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True,
-    )
+    completed = generate(regenerated, 100, 3, END_DATE)
     assert "dropped" in completed.stderr
     with duckdb.connect(str(regenerated), read_only=True) as connection:
         left = connection.execute(

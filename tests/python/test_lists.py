@@ -20,12 +20,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from serving_world import REPO_ROOT, T1, World, assert_published, output, table
+from audiences.runtime import REPO_ROOT
+from serving_world import T1, World, assert_published, output, table
+from warehouse_helpers import attempt
 
 # sha256("ann@example.com"), worked out once outside the project (e.g. `printf %s
 # ann@example.com | sha256sum`): the value the ad platforms compute for " Ann@Example.COM "
 ANN_TYPED = " Ann@Example.COM "
 ANN_SHA256 = "71d4f55f72fa128dfb468a1a3901507c804b74316488744d769d7f4b16696476"
+DEV_PY = [sys.executable, "scripts/dev.py"]
 DESTINATIONS = ("email", "ads", "crm")
 LIST_TABLES = {
     "email": "list_email_audience_members",
@@ -46,14 +49,14 @@ class Export:
     rows: list[dict[str, str]]
 
 
+def export_command(destination: str, out: Path, *flags: str) -> list[str]:
+    return [*DEV_PY, "export", "--destination", destination, "--out", str(out), *flags]
+
+
 def export(
     world: World, out: Path, destination: str, *flags: str
 ) -> subprocess.CompletedProcess[str]:
-    completed = subprocess.run(
-        [sys.executable, "scripts/dev.py", "export", "--destination", destination,
-         "--out", str(out), *flags],
-        cwd=REPO_ROOT, env=world.env(), capture_output=True, text=True, check=False,
-    )
+    completed = attempt(export_command(destination, out, *flags), world.env())
     assert completed.returncode == 0, output(completed)[-3000:]
     return completed
 
@@ -111,25 +114,26 @@ def pick_persons(world: World) -> Persons:
     serving = duckdb.connect(str(world.serving), read_only=True)
     try:
         listed = [
-            row[0] for row in serving.execute(
+            row[0]
+            for row in serving.execute(
                 "select person_id from list_email_audience_members"
                 " group by person_id order by count(*) desc, person_id"
             ).fetchall()
         ]
         anonymous_ids = {
             person: tuple(
-                row[0] for row in build.execute(
+                row[0]
+                for row in build.execute(
                     "select anonymous_id from intermediate.int_anonymous_ids_stitched"
-                    " where person_id = ? order by anonymous_id", [person],
+                    " where person_id = ? order by anonymous_id",
+                    [person],
                 ).fetchall()
             )
             for person in listed
         }
-        emails = dict(
-            serving.execute("select person_id, email from dim_persons").fetchall()
-        )
+        emails = dict(serving.execute("select person_id, email from dim_persons").fetchall())
         decision_maker_email = serving.execute(
-            "select min(split_part(decision_maker_emails, ', ', 1))"
+            "select min(split_part(reachable_decision_maker_emails, ', ', 1))"
             " from list_crm_account_audiences where reachable_decision_makers > 0"
         ).fetchone()[0]
     finally:
@@ -139,9 +143,15 @@ def pick_persons(world: World) -> Persons:
     [decision_maker] = [person for person, email in emails.items() if email == decision_maker_email]
     renamed, deleted, opted_out = [person for person in with_ids if person != decision_maker][:3]
     return Persons(
-        renamed, deleted, emails[deleted], anonymous_ids[deleted],
-        opted_out, emails[opted_out], anonymous_ids[opted_out],
-        decision_maker, decision_maker_email,
+        renamed,
+        deleted,
+        emails[deleted],
+        anonymous_ids[deleted],
+        opted_out,
+        emails[opted_out],
+        anonymous_ids[opted_out],
+        decision_maker,
+        decision_maker_email,
     )
 
 
@@ -158,8 +168,11 @@ def change_raw(world: World, persons: Persons) -> None:
             " ('lists-test-delete', null, ?, 'delete', timestamp '2026-06-23 21:00:00'),"
             " ('lists-test-opt-out', ?, null, 'opt_out', timestamp '2026-06-23 21:00:00'),"
             " ('lists-test-delete-contact', ?, null, 'delete', timestamp '2026-06-23 21:00:00')",
-            [f"  {persons.deleted_email.upper()} ", persons.opted_out,
-             persons.deleted_decision_maker],
+            [
+                f"  {persons.deleted_email.upper()} ",
+                persons.opted_out,
+                persons.deleted_decision_maker,
+            ],
         )
     finally:
         connection.close()
@@ -168,7 +181,8 @@ def change_raw(world: World, persons: Persons) -> None:
 def file_bytes(out: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(out)): path.read_bytes()
-        for path in sorted(out.rglob("*")) if path.is_file() and path.suffix != ".lock"
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and path.suffix != ".lock"
     }
 
 
@@ -197,8 +211,15 @@ def scenario(world: World, tmp_path_factory: pytest.TempPathFactory) -> Scenario
         export(copy, full_out, destination)
     full_after = {destination: latest_export(full_out, destination) for destination in DESTINATIONS}
     return Scenario(
-        copy, out, persons, full, changes, second_changes_output, files_before_second,
-        files_after_second, full_after,
+        copy,
+        out,
+        persons,
+        full,
+        changes,
+        second_changes_output,
+        files_before_second,
+        files_after_second,
+        full_after,
     )
 
 
@@ -216,24 +237,32 @@ def test_the_ad_list_holds_the_known_hash_of_a_typed_address(scenario: Scenario)
     assert sha256(ANN_TYPED) == ANN_SHA256
     ads = scenario.full_after["ads"].rows
     assert sorted(
-        row["audience_name"] for row in ads
+        row["audience_name"]
+        for row in ads
         if row["identifier_type"] == "email_sha256" and row["identifier"] == ANN_SHA256
     ) == sorted(audiences)
     added = {
-        row["audience_name"] for row in scenario.changes["ads"].rows
+        row["audience_name"]
+        for row in scenario.changes["ads"].rows
         if row["identifier"] == ANN_SHA256
     }
     assert added == set(audiences)
-    assert {row["change_type"] for row in scenario.changes["ads"].rows
-            if row["identifier"] == ANN_SHA256} == {"added"}
-    emails = {row["email"] for row in scenario.full_after["email"].rows
-              if row["person_id"] == renamed}
+    assert {
+        row["change_type"]
+        for row in scenario.changes["ads"].rows
+        if row["identifier"] == ANN_SHA256
+    } == {"added"}
+    emails = {
+        row["email"] for row in scenario.full_after["email"].rows if row["person_id"] == renamed
+    }
     assert emails == {"ann@example.com"}
 
 
 def test_no_ad_export_file_holds_an_address(scenario: Scenario) -> None:
-    files = [*scenario.out.glob("ads/export-*/*.csv"),
-             *scenario.full_after["ads"].folder.glob("*.csv")]
+    files = [
+        *scenario.out.glob("ads/export-*/*.csv"),
+        *scenario.full_after["ads"].folder.glob("*.csv"),
+    ]
     assert len(files) == 2
     for path in files:
         assert "@" not in path.read_text(), path
@@ -254,13 +283,17 @@ def test_every_email_list_address_hashes_into_the_same_audiences_ad_list(
 ) -> None:
     for email_rows, ad_rows in (
         (scenario.full_after["email"].rows, scenario.full_after["ads"].rows),
-        (table(serving_path, "select audience_name, email from list_email_audience_members")
-         .to_dict("records"),
-         table(serving_path, "select * from list_ad_audience_identifiers").to_dict("records")),
+        (
+            table(
+                serving_path, "select audience_name, email from list_email_audience_members"
+            ).to_dict("records"),
+            table(serving_path, "select * from list_ad_audience_identifiers").to_dict("records"),
+        ),
     ):
         assert len(email_rows) > 50
         hashed = {
-            (row["audience_name"], row["identifier"]) for row in ad_rows
+            (row["audience_name"], row["identifier"])
+            for row in ad_rows
             if row["identifier_type"] == "email_sha256"
         }
         missing = [
@@ -342,7 +375,8 @@ def tables_mentioning(serving: Path, needles: list[str]) -> list[str]:
             for needle in needles:
                 hits = connection.execute(
                     f'select count(*) from "{table_name}"'
-                    f' where contains(lower("{column}"), lower(?))', [needle],
+                    f' where contains(lower("{column}"), lower(?))',
+                    [needle],
                 ).fetchone()[0]
                 if hits:
                     found.append(f"{table_name}.{column}")
@@ -353,9 +387,12 @@ def tables_mentioning(serving: Path, needles: list[str]) -> list[str]:
 
 def deleted_needles(persons: Persons) -> list[str]:
     return [
-        persons.deleted, persons.deleted_email, sha256(persons.deleted_email),
+        persons.deleted,
+        persons.deleted_email,
+        sha256(persons.deleted_email),
         *persons.deleted_anonymous_ids,
-        persons.deleted_decision_maker, persons.deleted_decision_maker_email,
+        persons.deleted_decision_maker,
+        persons.deleted_decision_maker_email,
     ]
 
 
@@ -377,10 +414,7 @@ def person_rows(
 ) -> list[dict[str, str]]:
     if destination == "email":
         return [row for row in rows if row["email"] == email]
-    return [
-        row for row in rows
-        if row["identifier"] in {sha256(email), *anonymous_ids}
-    ]
+    return [row for row in rows if row["identifier"] in {sha256(email), *anonymous_ids}]
 
 
 @pytest.mark.parametrize("destination", ["email", "ads"])
@@ -394,26 +428,37 @@ def test_the_changes_only_export_removes_deleted_and_opted_out_persons(
         if who == "deleted"
         else (persons.opted_out, persons.opted_out_email, persons.opted_out_anonymous_ids)
     )
-    exported = person_rows(destination, scenario.full[destination].rows, person, email,
-                           anonymous_ids)
+    exported = person_rows(
+        destination, scenario.full[destination].rows, person, email, anonymous_ids
+    )
     assert exported, f"the {who} person was exported before"
-    changed = person_rows(destination, scenario.changes[destination].rows, person, email,
-                          anonymous_ids)
+    changed = person_rows(
+        destination, scenario.changes[destination].rows, person, email, anonymous_ids
+    )
     assert {row["change_type"] for row in changed} == {"removed"}
     assert keys_of(scenario.changes[destination], destination, changed) == {
         key(destination, row) for row in exported
     }
     # a removal carries the key the destination deletes by, nothing more
     for row in changed:
-        assert all(value == "" for column, value in row.items()
-                   if column not in {*KEYS[destination], "change_type"})
-    assert person_rows(destination, scenario.full_after[destination].rows, person, email,
-                       anonymous_ids) == []
+        assert all(
+            value == ""
+            for column, value in row.items()
+            if column not in {*KEYS[destination], "change_type"}
+        )
+    assert (
+        person_rows(
+            destination, scenario.full_after[destination].rows, person, email, anonymous_ids
+        )
+        == []
+    )
 
 
 def test_the_crm_export_drops_a_deleted_decision_maker(scenario: Scenario) -> None:
     email = scenario.persons.deleted_decision_maker_email
-    before = [row for row in scenario.full["crm"].rows if email in row["decision_maker_emails"]]
+    before = [
+        row for row in scenario.full["crm"].rows if email in row["reachable_decision_maker_emails"]
+    ]
     assert before
     changed = {key("crm", row): row for row in scenario.changes["crm"].rows}
     for row in before:
@@ -422,11 +467,13 @@ def test_the_crm_export_drops_a_deleted_decision_maker(scenario: Scenario) -> No
         if change["change_type"] == "removed":
             continue
         assert change["change_type"] == "changed"
-        assert email not in change["decision_maker_emails"]
-        assert int(change["reachable_decision_makers"]) == int(
-            row["reachable_decision_makers"]) - 1
-    assert not [row for row in scenario.full_after["crm"].rows
-                if email in row["decision_maker_emails"]]
+        assert email not in change["reachable_decision_maker_emails"]
+        assert int(change["reachable_decision_makers"]) == int(row["reachable_decision_makers"]) - 1
+    assert not [
+        row
+        for row in scenario.full_after["crm"].rows
+        if email in row["reachable_decision_maker_emails"]
+    ]
 
 
 def test_no_older_export_or_state_keeps_a_deleted_person(scenario: Scenario) -> None:
@@ -439,16 +486,20 @@ def test_no_older_export_or_state_keeps_a_deleted_person(scenario: Scenario) -> 
         if name.endswith(".csv") and not name.startswith("email/"):
             assert persons.deleted_email.encode() not in content, name
     for destination in DESTINATIONS:
-        state = duckdb.connect(str(scenario.out / destination / "sync_state.duckdb"),
-                               read_only=True)
+        state = duckdb.connect(
+            str(scenario.out / destination / "sync_state.duckdb"), read_only=True
+        )
         try:
             members = state.execute("select * from members").df()
         finally:
             state.close()
         text = members.astype(str).apply(lambda column: column.str.lower())
         for needle in deleted_needles(persons):
-            assert not text.apply(lambda column, n=needle: column.str.contains(n.lower(),
-                                                                                regex=False)).any().any()
+            assert (
+                not text.apply(lambda column, n=needle: column.str.contains(n.lower(), regex=False))
+                .any()
+                .any()
+            )
 
 
 def test_an_opted_out_person_stays_in_analytics_but_in_no_list(scenario: Scenario) -> None:
@@ -459,10 +510,16 @@ def test_an_opted_out_person_stays_in_analytics_but_in_no_list(scenario: Scenari
     )
     assert flags["has_privacy_opt_out"].tolist() == [True]
     for destination in ("email", "ads"):
-        assert person_rows(
-            destination, scenario.full_after[destination].rows, persons.opted_out,
-            persons.opted_out_email, persons.opted_out_anonymous_ids,
-        ) == []
+        assert (
+            person_rows(
+                destination,
+                scenario.full_after[destination].rows,
+                persons.opted_out,
+                persons.opted_out_email,
+                persons.opted_out_anonymous_ids,
+            )
+            == []
+        )
 
 
 def test_the_full_list_after_equals_the_full_list_before_with_the_changes_applied(
@@ -481,8 +538,10 @@ def test_the_full_list_after_equals_the_full_list_before_with_the_changes_applie
         assert synced == after, destination
     manifest = scenario.changes["email"].manifest
     assert manifest["previous_export"]["export_sequence"] == 1
-    assert manifest["publish"]["publish_id"] == scenario.full["email"].manifest["publish"][
-        "publish_id"] + 1
+    assert (
+        manifest["publish"]["publish_id"]
+        == scenario.full["email"].manifest["publish"]["publish_id"] + 1
+    )
     assert sum(manifest["rows_by_change_type"].values()) == manifest["rows"] > 0
 
 
@@ -497,9 +556,7 @@ def test_a_second_changes_only_export_without_a_new_publish_writes_nothing(
     assert scenario.files_after_second == scenario.files_before_second
 
 
-def test_parquet_and_csv_exports_hold_the_same_rows(
-    scenario: Scenario, tmp_path: Path
-) -> None:
+def test_parquet_and_csv_exports_hold_the_same_rows(scenario: Scenario, tmp_path: Path) -> None:
     export(scenario.world, tmp_path, "crm", "--format", "parquet")
     [folder] = list((tmp_path / "crm").glob("export-*"))
     parquet = pd.read_parquet(next(folder.glob("*.parquet")))
@@ -510,11 +567,7 @@ def test_parquet_and_csv_exports_hold_the_same_rows(
 
 def test_an_export_without_a_publish_is_refused_clearly(world: World, tmp_path: Path) -> None:
     empty = World(tmp_path / "nothing")
-    completed = subprocess.run(
-        [sys.executable, "scripts/dev.py", "export", "--destination", "email", "--out",
-         str(tmp_path / "out")],
-        cwd=REPO_ROOT, env=empty.env(), capture_output=True, text=True, check=False,
-    )
+    completed = attempt(export_command("email", tmp_path / "out"), empty.env())
     assert completed.returncode != 0 and "no publish yet" in completed.stderr
 
 
@@ -532,8 +585,13 @@ def test_the_readme_export_commands_run_as_written(serving_path: Path, tmp_path:
     env = {name: value for name, value in os.environ.items() if not name.startswith("AUDIENCES_")}
     env["AUDIENCES_SERVING_PATH"] = str(serving_path)
     completed = subprocess.run(
-        ["bash", "-e", "-c", commands], cwd=tmp_path, env=env, capture_output=True, text=True,
-        check=False, timeout=300,
+        ["bash", "-e", "-c", commands],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert completed.returncode == 0, output(completed)[-3000:]
     # the whole email list, then no change; the ads and CRM lists all added

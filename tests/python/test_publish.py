@@ -20,9 +20,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from audiences.runtime import REPO_ROOT, run_captured
 from serving_world import (
     READER,
-    REPO_ROOT,
     T1,
     T2,
     World,
@@ -34,6 +34,7 @@ from serving_world import (
     read_once,
     table,
 )
+from warehouse_helpers import attempt, load
 
 # --- (a), (b), (e): readers through a publish, and a publish of unchanged data -----------------
 
@@ -133,8 +134,12 @@ def test_a_build_killed_midway_leaves_the_last_publish_and_the_next_one_works(
     before = published_tables(copy.serving)
     running = subprocess.Popen(
         [sys.executable, "scripts/dev.py", "publish", "--as-of", T2],
-        cwd=REPO_ROOT, env=copy.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
+        cwd=REPO_ROOT,
+        env=copy.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     assert running.stdout is not None
     marts_started = 0
@@ -160,11 +165,13 @@ def test_a_build_killed_midway_leaves_the_last_publish_and_the_next_one_works(
 def test_a_failing_test_publishes_nothing_and_is_named(world: World, tmp_path: Path) -> None:
     copy = world.copy_to(tmp_path / "failing")
     project = tmp_path / "project"
+
     def skipped(folder: str, names: list[str]) -> set[str]:
         # dbt's and Python's output folders; seeds/target_industries.csv is project, not output
         at_root = Path(folder) == REPO_ROOT
         return {
-            name for name in names
+            name
+            for name in names
             if name in {".venv", ".git", "__pycache__"}
             or (at_root and (name in {"data", "logs"} or name.startswith("target")))
         }
@@ -184,8 +191,9 @@ def test_a_failing_test_publishes_nothing_and_is_named(world: World, tmp_path: P
 # --- (f) refused before publishing ------------------------------------------------------------
 
 
-def assert_refused(completed: subprocess.CompletedProcess[str], world: World, copy: World,
-                   *reasons: str) -> None:
+def assert_refused(
+    completed: subprocess.CompletedProcess[str], world: World, copy: World, *reasons: str
+) -> None:
     assert completed.returncode != 0, output(completed)[-3000:]
     assert "NOT PUBLISHED" in output(completed)
     for reason in reasons:
@@ -214,7 +222,10 @@ def test_an_as_of_long_after_the_data_is_refused(world: World, tmp_path: Path) -
     copy = world.copy_to(tmp_path / "late")
     completed = copy.publish("--as-of", "2026-08-30 23:59:59")
     assert_refused(
-        completed, world, copy, "days after the newest staged event",
+        completed,
+        world,
+        copy,
+        "days after the newest staged event",
         "publish_max_days_after_newest_event",
     )
 
@@ -247,7 +258,8 @@ def tables_holding(serving: Path, person_id: str) -> list[str]:
     connection = duckdb.connect(str(serving), read_only=True)
     try:
         return [
-            table for table, column in person_columns(serving)
+            table
+            for table, column in person_columns(serving)
             if connection.execute(
                 f"select count(*) from {table} where {column} = ?", [person_id]
             ).fetchone()[0]
@@ -302,10 +314,7 @@ def test_a_load_without_privacy_requests_brings_nobody_back(world: World, tmp_pa
             f"copy raw.{raw_table} to '{exports / raw_table}.parquet' (format parquet)"
         )
     connection.close()
-    subprocess.run(
-        [sys.executable, "scripts/load_raw.py", "--replace-all", str(exports)],
-        cwd=REPO_ROOT, env=copy.env(), check=True, capture_output=True,
-    )
+    load(copy.build, exports, "--replace-all", env=copy.env())
     refused = copy.publish("--as-of", T2)
     assert refused.returncode != 0 and "privacy_requests" in output(refused)
     assert_published(copy.publish("--as-of", T2, "--force"))
@@ -344,10 +353,7 @@ def assert_privacy_kept(serving: Path, deleted: str, opted_out: str) -> None:
 
 
 def read_query(world: World, sql: str) -> list[dict[str, str]]:
-    completed = subprocess.run(
-        [sys.executable, "scripts/dev.py", "query", sql],
-        cwd=REPO_ROOT, env=world.env(), capture_output=True, text=True, check=True,
-    )
+    completed = run_captured([sys.executable, "scripts/dev.py", "query", sql], world.env())
     return list(csv.DictReader(io.StringIO(completed.stdout)))
 
 
@@ -356,9 +362,8 @@ def test_query_prints_csv_of_the_last_publish_and_refuses_writes(world: World) -
     assert rows == [{"as_of": T1, "publish_id": "1"}]
     sizes = read_query(world, "select audience_name, members from rpt_audience_sizes")
     assert len(sizes) == len({row["audience_name"] for row in sizes}) > 10
-    completed = subprocess.run(
-        [sys.executable, "scripts/dev.py", "query", "drop table dim_persons"],
-        cwd=REPO_ROOT, env=world.env(), capture_output=True, text=True, check=False,
+    completed = attempt(
+        [sys.executable, "scripts/dev.py", "query", "drop table dim_persons"], world.env()
     )
     assert completed.returncode != 0 and "read-only" in completed.stderr
     assert "Traceback" not in completed.stderr

@@ -4,13 +4,8 @@ publish and what does not, without building anything."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-
 from publish import BuildFacts, audit_build, audit_raw, parse_as_of
 from serving import LastPublish, ServingError
 
@@ -19,8 +14,9 @@ RAW = {"events": 1000, "privacy_requests": 5, "crm_accounts": 0}
 
 
 def facts(members: int = 10, newest: dt.datetime | None = AS_OF) -> BuildFacts:
-    return BuildFacts(raw_rows=RAW, newest_event_at=newest, audience_members=members,
-                      invocation_id=None)
+    return BuildFacts(
+        raw_rows=RAW, newest_event_at=newest, audience_members=members, invocation_id=None
+    )
 
 
 def last(**raw_rows: int) -> LastPublish:

@@ -8,44 +8,34 @@ boundaries, so that the reference cannot drift along with a wrong mart."""
 
 from __future__ import annotations
 
-import sys
-from dataclasses import fields
-from pathlib import Path
-
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
+from audiences.runtime import end_of_day
+from comparison import EXAMPLES, mismatches
+from reference_helpers import reference_context, reference_dims, tiny_context
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from tests.reference import compute_dim_accounts, compute_dim_persons, load_raw, prepare  # noqa: E402
-from tests.reference.account_audiences import (  # noqa: E402
+from tests.reference.account_audiences import (
     ACCOUNT_AUDIENCES,
     AccountAudienceVars,
     AccountInputs,
 )
-from tests.reference.context import Context  # noqa: E402
 
 KEYS = {name: ["account_id"] for name in ACCOUNT_AUDIENCES}
 KEYS["product_champions"] = ["account_id", "person_id"]
-EXAMPLES = 5
-REL_TOL = 1e-9
-ABS_TOL = 1e-6
 
 
 @pytest.fixture(scope="session")
 def reference_account_audiences(
     warehouse: duckdb.DuckDBPyConnection, warehouse_end_date: str
 ) -> dict[str, pd.DataFrame]:
-    as_of = pd.Timestamp(f"{warehouse_end_date} 23:59:59")
-    context = prepare(load_raw(warehouse.cursor()), as_of)
+    as_of = pd.Timestamp(end_of_day(warehouse_end_date))
+    context = reference_context(warehouse.cursor(), as_of)
+    dims = reference_dims(context, as_of)
     inputs = AccountInputs(
         ctx=context,
-        accounts=compute_dim_accounts(None, as_of, context=context),
-        persons=compute_dim_persons(None, as_of, context=context),
+        accounts=dims["dim_accounts"],
+        persons=dims["dim_persons"],
         vars=AccountAudienceVars(),
     )
     return {name: compute(inputs) for name, compute in ACCOUNT_AUDIENCES.items()}
@@ -59,30 +49,6 @@ def mart_account_audiences(warehouse: duckdb.DuckDBPyConnection) -> dict[str, pd
 
 def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.set_index(keys).sort_index()
-
-
-def _differ(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
-    """True where the two aligned sides differ (null equals null)."""
-    ours_null, theirs_null = ours.isna().to_numpy(), theirs.isna().to_numpy()
-    both = ~ours_null & ~theirs_null
-    differ = ours_null != theirs_null
-    sample = pd.concat([ours.dropna().head(1), theirs.dropna().head(1)])
-    timestamps = pd.api.types.is_datetime64_any_dtype(ours) or pd.api.types.is_datetime64_any_dtype(
-        theirs
-    )
-    if timestamps or any(isinstance(value, pd.Timestamp) for value in sample):
-        a = pd.to_datetime(ours).astype("datetime64[us]").to_numpy()
-        b = pd.to_datetime(theirs).astype("datetime64[us]").to_numpy()
-        return differ | (both & (a != b))
-    floats = pd.api.types.is_float_dtype(ours) or pd.api.types.is_float_dtype(theirs)
-    if floats or any(isinstance(value, float) for value in sample):
-        a, b = ours.astype("float64").to_numpy(), theirs.astype("float64").to_numpy()
-        with np.errstate(invalid="ignore"):
-            close = np.isclose(a, b, rtol=REL_TOL, atol=ABS_TOL)
-        return differ | (both & ~close)
-    a, b = ours.astype(object).to_numpy(), theirs.astype(object).to_numpy()
-    same = np.array([not ok or bool(x == y) for x, y, ok in zip(a, b, both, strict=True)])
-    return differ | ~same.astype(bool)
 
 
 @pytest.mark.parametrize("audience", list(ACCOUNT_AUDIENCES))
@@ -134,7 +100,7 @@ def test_reference_and_mart_agree_on_every_column(
     problems = []
     for column in [c for c in ours.columns if c in theirs.columns]:
         left, right = ours.loc[common, column], theirs.loc[common, column]
-        differ = _differ(left, right)
+        differ = mismatches(left, right)
         if differ.any():
             examples = "; ".join(
                 f"{key}: reference {left[key]!r}, mart {right[key]!r}"
@@ -241,19 +207,15 @@ def _tiny_inputs(
         ],
         ["ticket_id", "account_id", "opened_at"],
     )
-    context = Context(
-        **{field.name: pd.DataFrame() for field in fields(Context)}
-        | {
-            "as_of": AS_OF,
-            "day": AS_OF.normalize(),
-            "seeds": {"decision_maker_title_keywords": pd.DataFrame({"keyword": ["ceo"]})},
-            "events": staged,
-            "events_identified": staged,
-            "crm_contacts": contacts,
-            "email_events": email_events,
-            "support_tickets": support_tickets,
-            "privacy_requests": pd.DataFrame(columns=["user_id", "email", "request_type"]),
-        }
+    context = tiny_context(
+        AS_OF,
+        seeds={"decision_maker_title_keywords": pd.DataFrame({"keyword": ["ceo"]})},
+        events=staged,
+        events_identified=staged,
+        crm_contacts=contacts,
+        email_events=email_events,
+        support_tickets=support_tickets,
+        privacy_requests=pd.DataFrame(columns=["user_id", "email", "request_type"]),
     )
     people = pd.DataFrame([{**PERSON_DEFAULTS, **row} for row in persons])
     if people.empty:

@@ -3,26 +3,23 @@ marts agree with an independent pandas reference (tests/reference/audiences.py a
 lifecycle.py), computed from the raw tables of the same warehouse through the reference's own
 dim_persons, never from the marts: the same members, then the facts that put them in (exact for
 text, integers and booleans, timestamps to the microsecond, floats within 1e-9 relative or 1e-6
-absolute, nulls equal nulls)."""
+absolute, nulls equal nulls: comparison.mismatches). The reference's own rules at their
+boundaries are in test_reference_audience_rules.py."""
 
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
+from audiences.compare import RELATIVE_TOLERANCE
+from audiences.runtime import end_of_day
+from reference_helpers import assert_column_agrees, assert_same_keys
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from tests.reference import compute_dim_persons, load_raw, prepare  # noqa: E402
-from tests.reference.audiences import (  # noqa: E402
+from tests.reference import compute_dim_persons, load_raw, prepare
+from tests.reference.audiences import (
     B2C_AUDIENCES,
     AudienceInputs,
     audience_inputs,
@@ -30,11 +27,8 @@ from tests.reference.audiences import (  # noqa: E402
     load_catalog,
     primary_audiences,
 )
-from tests.reference.lifecycle import compute_lifecycle  # noqa: E402
+from tests.reference.lifecycle import compute_lifecycle
 
-EXAMPLES = 5
-REL_TOL = 1e-9
-ABS_TOL = 1e-6
 CARRIED = (
     "is_emailable",
     "email",
@@ -97,7 +91,7 @@ LIFECYCLE_KEYS = {
 def reference_inputs(
     warehouse: duckdb.DuckDBPyConnection, warehouse_end_date: str
 ) -> AudienceInputs:
-    as_of = pd.Timestamp(f"{warehouse_end_date} 23:59:59")
+    as_of = pd.Timestamp(end_of_day(warehouse_end_date))
     raw = load_raw(warehouse.cursor())
     context = prepare(raw, as_of)
     persons = compute_dim_persons(None, as_of, context=context)
@@ -134,84 +128,6 @@ def mart_memberships(warehouse: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return cursor.sql("select * from marts.fct_audience_memberships").df()
 
 
-def _key_set(frame: pd.DataFrame, keys: list[str] | tuple[str, ...]) -> set[tuple[object, ...]]:
-    columns = [frame[key].astype(object).where(frame[key].notna(), None) for key in keys]
-    return set(zip(*columns, strict=True))
-
-
-def _assert_same_keys(
-    ours: pd.DataFrame, theirs: pd.DataFrame, keys: list[str] | tuple[str, ...], what: str
-) -> None:
-    ours_keys, theirs_keys = _key_set(ours, keys), _key_set(theirs, keys)
-    assert len(ours_keys) == len(ours), f"the reference {what} repeats a key"
-    assert len(theirs_keys) == len(theirs), f"{what} repeats a key"
-    only_ours = sorted(ours_keys - theirs_keys, key=str)
-    only_theirs = sorted(theirs_keys - ours_keys, key=str)
-    assert not only_ours and not only_theirs, (
-        f"{what}: {len(only_ours)} only in the reference (e.g. {only_ours[:EXAMPLES]}), "
-        f"{len(only_theirs)} only in the mart (e.g. {only_theirs[:EXAMPLES]}); "
-        f"{len(ours_keys & theirs_keys)} in both"
-    )
-
-
-def _kind(series: pd.Series) -> str:
-    values = series.dropna()
-    if pd.api.types.is_bool_dtype(series):
-        return "exact"
-    if pd.api.types.is_datetime64_any_dtype(series) or (
-        len(values) and isinstance(values.iloc[0], pd.Timestamp)
-    ):
-        return "timestamp"
-    if pd.api.types.is_float_dtype(series):
-        return "float"
-    if len(values) and isinstance(values.iloc[0], float):
-        return "float"
-    return "exact"
-
-
-def _mismatches(ours: pd.Series, theirs: pd.Series) -> np.ndarray:
-    """True where the two aligned sides differ (null equals null)."""
-    ours_null, theirs_null = ours.isna().to_numpy(), theirs.isna().to_numpy()
-    both = ~ours_null & ~theirs_null
-    differ = ours_null != theirs_null
-    kinds = {_kind(ours), _kind(theirs)}
-    if "timestamp" in kinds:
-        a = pd.to_datetime(ours).astype("datetime64[us]").to_numpy()
-        b = pd.to_datetime(theirs).astype("datetime64[us]").to_numpy()
-        return differ | (both & (a != b))
-    if "float" in kinds:
-        a, b = ours.astype("float64").to_numpy(), theirs.astype("float64").to_numpy()
-        with np.errstate(invalid="ignore"):
-            close = np.isclose(a, b, rtol=REL_TOL, atol=ABS_TOL)
-        return differ | (both & ~close)
-    a, b = ours.astype(object).to_numpy(), theirs.astype(object).to_numpy()
-    same = np.array([not ok or bool(x == y) for x, y, ok in zip(a, b, both, strict=True)])
-    return differ | ~same.astype(bool)
-
-
-def _assert_column_agrees(
-    ours: pd.DataFrame,
-    theirs: pd.DataFrame,
-    keys: list[str] | tuple[str, ...],
-    column: str,
-    what: str,
-) -> None:
-    assert column in theirs.columns, f"{what}.{column} is not in the mart"
-    left = ours.set_index(list(keys))[column]
-    right = theirs.set_index(list(keys))[column]
-    common = left.index.intersection(right.index)
-    left, right = left.loc[common], right.loc[common]
-    differ = _mismatches(left, right)
-    keys_differing = common[differ]
-    examples = "\n".join(
-        f"  {key}: reference={left.loc[key]!r} mart={right.loc[key]!r}"
-        for key in keys_differing[:EXAMPLES]
-    )
-    assert not differ.any(), (
-        f"{what}.{column}: {int(differ.sum())} of {len(common)} rows differ, e.g.\n{examples}"
-    )
-
-
 # Audiences
 
 
@@ -224,7 +140,7 @@ def test_reference_and_mart_have_the_same_members(
     case = CASES[audience]
     ours = reference_audiences[audience]
     assert len(ours) > 0, f"the reference {audience} is empty on the test data set"
-    _assert_same_keys(ours, mart_audiences[audience], case.keys, f"aud_{audience}")
+    assert_same_keys(ours, mart_audiences[audience], case.keys, f"aud_{audience}")
 
 
 @pytest.mark.parametrize(
@@ -237,7 +153,7 @@ def test_reference_and_mart_agree_on_fact(
     column: str,
 ) -> None:
     case = CASES[audience]
-    _assert_column_agrees(
+    assert_column_agrees(
         reference_audiences[audience],
         mart_audiences[audience],
         case.keys,
@@ -275,7 +191,7 @@ def test_memberships_list_the_reference_members(
         (mart_memberships["member_type"] == "person")
         & mart_memberships["audience_name"].isin(set(members))
     ]
-    _assert_same_keys(
+    assert_same_keys(
         ours, theirs, ["audience_name", "member_id"], "fct_audience_memberships (B2C rows)"
     )
 
@@ -298,7 +214,7 @@ def test_audience_sizes_agree_with_the_reference(
         small = share < share_limit and not int(catalog.loc[case.name, "is_top_value"])
         row = report.loc[case.name]
         assert (row["members"], row["base_size"]) == (members, base), case.name
-        assert math.isclose(row["share_of_base"], share, rel_tol=REL_TOL), case.name
+        assert math.isclose(row["share_of_base"], share, rel_tol=RELATIVE_TOLERANCE), case.name
         assert bool(row["is_small_and_not_top_value"]) == small, case.name
 
 
@@ -323,8 +239,8 @@ def test_memberships_primary_audience_of_each_person(
         mart_memberships["member_type"] == "person", ["member_id", "primary_audience_name"]
     ].drop_duplicates()
     theirs = theirs[theirs["member_id"].isin(set(ours["member_id"]))]
-    _assert_same_keys(ours, theirs, ["member_id"], "fct_audience_memberships persons")
-    _assert_column_agrees(
+    assert_same_keys(ours, theirs, ["member_id"], "fct_audience_memberships persons")
+    assert_column_agrees(
         ours, theirs, ["member_id"], "primary_audience_name", "fct_audience_memberships"
     )
 
@@ -340,7 +256,7 @@ def test_reference_and_mart_have_the_same_lifecycle_rows(
 ) -> None:
     ours = reference_lifecycle[table]
     assert len(ours) > 0, f"the reference {table} is empty"
-    _assert_same_keys(ours, mart_lifecycle[table], LIFECYCLE_KEYS[table], table)
+    assert_same_keys(ours, mart_lifecycle[table], LIFECYCLE_KEYS[table], table)
 
 
 @pytest.mark.parametrize(
@@ -353,7 +269,7 @@ def test_reference_and_mart_agree_on_lifecycle_column(
     table: str,
     column: str,
 ) -> None:
-    _assert_column_agrees(
+    assert_column_agrees(
         reference_lifecycle[table], mart_lifecycle[table], LIFECYCLE_KEYS[table], column, table
     )
 
@@ -374,362 +290,3 @@ def test_reference_lifecycle_uses_every_stage_and_status(
     assert {("active", "lapsed"), ("lapsed", "active")} <= set(
         zip(flows["from_stage"], flows["to_stage"], strict=True)
     )
-
-
-# The reference itself, on hand-made rows at the boundaries the spec and the yml docs fix, so
-# that an agreement with the marts is not two sides missing the same edge (the generated data
-# set rarely lands exactly on one).
-
-AS_OF = "2026-06-30 12:00:00"
-EVENT_COLUMNS = [
-    "event_id",
-    "person_id",
-    "event_name",
-    "occurred_at",
-    "received_at",
-    "product_id",
-    "price",
-    "quantity",
-    "order_id",
-    "revenue",
-]
-PERSON_DEFAULTS: dict[str, object] = {
-    "user_id": None,
-    "is_emailable": True,
-    "email": None,
-    "has_privacy_opt_out": False,
-    "is_anonymous": False,
-    "signed_up_at": pd.NaT,
-    "orders_count": 0,
-    "orders_30d": 0,
-    "product_views_30d": 0,
-    "email_opens_30d": 0,
-    "email_clicks_30d": 0,
-    "favorite_category_purchased": None,
-    "favorite_category_quantity_share": np.nan,
-    "lifetime_revenue": 0.0,
-    "shares_90d": 0,
-    "reviews_90d": 0,
-    "last_order_at": pd.NaT,
-}
-
-
-def _tiny_inputs(
-    persons: list[dict[str, object]],
-    events: list[tuple[str, str, str, str | None, float | None, float | None]] | None = None,
-    email_events: list[tuple[str, str, str]] | None = None,
-    **var_values: object,
-) -> AudienceInputs:
-    """Inputs from persons (dim_persons columns, defaults above), events (person_id,
-    event_name, occurred_at, product_id, price, quantity) and email events (user_id,
-    event_type, occurred_at)."""
-    from dataclasses import fields
-
-    from tests.reference.context import Context
-    from tests.reference.vars import ReferenceVars
-
-    frame = pd.DataFrame([{**PERSON_DEFAULTS, **row} for row in persons])
-    for column in ("signed_up_at", "last_order_at"):
-        frame[column] = pd.to_datetime(frame[column], format="ISO8601").astype("datetime64[us]")
-    rows = [
-        {
-            "event_id": f"e{i}",
-            "person_id": person,
-            "event_name": name,
-            "occurred_at": pd.Timestamp(at),
-            "received_at": pd.Timestamp(at),
-            "product_id": product,
-            "price": price,
-            "quantity": quantity,
-            "order_id": f"o{i}" if name == "Order Completed" else None,
-            "revenue": 10.0 if name == "Order Completed" else None,
-        }
-        for i, (person, name, at, product, price, quantity) in enumerate(events or [])
-    ]
-    staged = pd.DataFrame(rows, columns=EVENT_COLUMNS)
-    staged["occurred_at"] = pd.to_datetime(staged["occurred_at"]).astype("datetime64[us]")
-    emails = pd.DataFrame(
-        [
-            {"email_event_id": f"m{i}", "user_id": user, "email": None, "event_type": kind}
-            | {"occurred_at": pd.Timestamp(at)}
-            for i, (user, kind, at) in enumerate(email_events or [])
-        ],
-        columns=["email_event_id", "user_id", "email", "event_type", "occurred_at"],
-    )
-    emails["occurred_at"] = pd.to_datetime(emails["occurred_at"]).astype("datetime64[us]")
-    as_of = pd.Timestamp(AS_OF)
-    context = Context(
-        **{field.name: pd.DataFrame() for field in fields(Context)}
-        | {
-            "as_of": as_of,
-            "day": as_of.normalize(),
-            "vars": ReferenceVars(**var_values),  # type: ignore[arg-type]
-            "seeds": {},
-            "events": staged,
-            "events_identified": staged,
-            "email_events": emails,
-        }
-    )
-    adds = staged[staged["event_name"] == "Product Added"].reset_index(drop=True)
-    return AudienceInputs(ctx=context, persons=frame, cart_adds=adds)
-
-
-def _members(inputs: AudienceInputs, audience: str) -> pd.DataFrame:
-    from tests.reference.audiences import finish
-
-    computed = B2C_AUDIENCES[audience].compute(inputs)
-    return finish(inputs, audience, computed).set_index("person_id")
-
-
-def test_reference_cart_abandoners_at_the_documented_boundaries() -> None:
-    added, ordered = "Product Added", "Order Completed"
-    people = [
-        "cart",
-        "window_edge",
-        "window_inside",
-        "sixty_minutes",
-        "sixty_minutes_one",
-        "ordered_after",
-        "ordered_same_instant",
-        "fresh_latest_add",
-        "opted_out",
-    ]
-    persons = [{"person_id": p, "has_privacy_opt_out": p == "opted_out"} for p in people]
-    inputs = _tiny_inputs(
-        persons,
-        [
-            ("cart", added, "2026-06-25 09:00:00", "p9", 99.0, 1.0),
-            ("cart", ordered, "2026-06-25 10:00:00", None, None, None),
-            ("cart", added, "2026-06-29 10:00:00", "p2", 10.0, 2.0),
-            ("cart", added, "2026-06-29 11:00:00", "p10", 5.0, None),
-            ("cart", added, "2026-06-29 12:00:00", "p2", 10.0, 1.0),
-            ("someone_else", ordered, "2026-06-30 10:00:00", None, None, None),
-            ("window_edge", added, "2026-06-23 12:00:00", "p1", 10.0, 1.0),
-            ("window_inside", added, "2026-06-23 12:00:01", "p1", None, 3.0),
-            ("sixty_minutes", added, "2026-06-30 11:00:00", "p1", 10.0, 1.0),
-            ("sixty_minutes_one", added, "2026-06-30 10:59:59", "p1", 10.0, 1.0),
-            ("ordered_after", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
-            ("ordered_after", ordered, "2026-06-28 11:00:00", None, None, None),
-            ("ordered_same_instant", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
-            ("ordered_same_instant", ordered, "2026-06-28 10:00:00", None, None, None),
-            ("fresh_latest_add", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
-            ("fresh_latest_add", added, "2026-06-30 11:30:00", "p2", 10.0, 1.0),
-            ("opted_out", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
-            ("deleted", added, "2026-06-28 10:00:00", "p1", 10.0, 1.0),
-        ],
-    )
-    members = _members(inputs, "cart_abandoners")
-    assert sorted(members.index) == ["cart", "sixty_minutes_one", "window_inside"]
-    cart = members.loc["cart"]
-    assert (cart["cart_items"], cart["cart_quantity"], cart["cart_value"]) == (2, 4, 35)
-    assert cart["cart_product_ids"] == "p10,p2"
-    assert members.loc["window_inside", "cart_value"] == 0
-
-
-# one second inside the default 30-day window, inside it, and at as_of
-WINDOW_TIMES = ["2026-05-31 12:00:01", "2026-06-15 08:00:00", "2026-06-30 12:00:00"]
-
-
-def test_reference_person_audiences_at_their_boundaries() -> None:
-    inputs = _tiny_inputs(
-        [
-            {"person_id": "signed_30d_ago", "signed_up_at": "2026-05-31 12:00:00"},
-            {"person_id": "signed_inside", "signed_up_at": "2026-05-31 12:00:01"},
-            {"person_id": "signed_buyer", "signed_up_at": "2026-06-20", "orders_count": 1},
-            {"person_id": "last_order_30d", "orders_count": 1, "last_order_at": "2026-05-31 12:00"},
-            {"person_id": "last_order_31d", "orders_count": 2, "last_order_at": "2026-05-31 11:59"},
-            {"person_id": "last_order_90d", "orders_count": 1, "last_order_at": "2026-04-01 12:00"},
-            {"person_id": "last_order_91d", "orders_count": 1, "last_order_at": "2026-04-01 11:59"},
-            {"person_id": "browser", "user_id": "browser"},
-            {"person_id": "two_views", "user_id": "two_views"},
-            {"person_id": "sharer", "orders_count": 1},
-            {"person_id": "edge_sharer", "orders_count": 1},
-            {"person_id": "non_buyer_sharer"},
-            {
-                "person_id": "fan",
-                "orders_count": 2,
-                "favorite_category_purchased": "shoes",
-                "favorite_category_quantity_share": 0.6,
-                "email_opens_30d": 3,
-            },
-            {
-                "person_id": "opted_out_fan",
-                "has_privacy_opt_out": True,
-                "orders_count": 2,
-                "favorite_category_purchased": "shoes",
-                "favorite_category_quantity_share": 1.0,
-                "email_opens_30d": 3,
-            },
-        ],
-        [
-            *[("browser", "Product Viewed", t, None, None, None) for t in WINDOW_TIMES],
-            ("two_views", "Product Viewed", "2026-05-31 12:00:00", None, None, None),
-            *[("two_views", "Product Viewed", t, None, None, None) for t in WINDOW_TIMES[1:]],
-            ("two_views", "Product Viewed", "2026-06-30 12:00:01", None, None, None),
-            ("sharer", "Product Shared", "2026-04-01 12:00:01", None, None, None),
-            ("sharer", "Product Reviewed", "2026-06-30 12:00:00", None, None, None),
-            ("edge_sharer", "Product Shared", "2026-04-01 12:00:00", None, None, None),
-            ("edge_sharer", "Product Reviewed", "2026-06-29 12:00:00", None, None, None),
-            *[("non_buyer_sharer", "Product Shared", t, None, None, None) for t in WINDOW_TIMES],
-        ],
-        [("browser", "clicked", "2026-06-29 10:00:00"), ("two_views", "opened", "2026-06-29")],
-    )
-    expected = {
-        "new_customers": ["signed_inside"],
-        "dormant_shoppers": ["last_order_31d", "last_order_90d"],
-        "window_shoppers": ["browser"],
-        "product_sharers": ["sharer"],
-        "category_enthusiasts": ["fan"],
-        "shoe_lovers": ["fan"],
-    }
-    for audience, persons in expected.items():
-        assert sorted(_members(inputs, audience).index) == persons, audience
-    dormant = _members(inputs, "dormant_shoppers")["days_since_last_order"]
-    assert dormant.to_dict() == {"last_order_31d": 30, "last_order_90d": 90}
-
-
-def test_reference_top_spenders_cut_is_exact_and_ranks_opted_out_buyers() -> None:
-    revenues = [1000.0, 500.0, 400.0, *[float(r) for r in range(17, 0, -1)]]
-    persons = [
-        {"person_id": f"b{i:02d}", "orders_count": 1, "lifetime_revenue": revenue}
-        for i, revenue in enumerate(revenues)
-    ]
-    persons[0]["has_privacy_opt_out"] = True
-    persons.append({"person_id": "refund_only", "lifetime_revenue": -15.0})
-    members = _members(_tiny_inputs(persons), "top_spenders")
-    assert list(members.index) == ["b01"]
-    assert members.loc["b01", "revenue_percentile"] == pytest.approx(0.95)
-    tied = [{"person_id": f"t{i}", "orders_count": 1, "lifetime_revenue": 300.0} for i in range(3)]
-    tied += [
-        {"person_id": f"n{i}", "orders_count": 1, "lifetime_revenue": float(i)} for i in range(7)
-    ]
-    assert sorted(_members(_tiny_inputs(tied), "top_spenders").index) == ["t0", "t1", "t2"]
-
-
-def test_reference_lifecycle_at_its_boundaries() -> None:
-    viewed, ordered = "Page Viewed", "Order Completed"
-    people = [
-        *("active_edge", "lapsed_edge", "inactive_edge", "loyal", "not_loyal", "newcomer"),
-        "silent",
-    ]
-    inputs = _tiny_inputs(
-        [{"person_id": p, "orders_count": 3 if "loyal" in p else 0} for p in people],
-        [
-            ("active_edge", viewed, "2026-05-31 12:00:01", None, None, None),
-            ("lapsed_edge", viewed, "2026-05-31 12:00:00", None, None, None),
-            ("inactive_edge", viewed, "2026-04-01 12:00:00", None, None, None),
-            ("loyal", ordered, "2025-06-30 12:00:01", None, None, None),
-            ("loyal", ordered, "2026-01-01 10:00:00", None, None, None),
-            ("loyal", ordered, "2026-06-01 10:00:00", None, None, None),
-            ("loyal", viewed, "2026-06-29 10:00:00", None, None, None),
-            ("not_loyal", ordered, "2025-06-30 12:00:00", None, None, None),
-            ("not_loyal", ordered, "2026-01-01 10:00:00", None, None, None),
-            ("not_loyal", ordered, "2026-06-01 10:00:00", None, None, None),
-            ("not_loyal", viewed, "2026-06-29 10:00:00", None, None, None),
-            ("newcomer", "Signed Up", "2026-06-25 10:00:00", None, None, None),
-        ],
-        lifecycle_history_weeks=3,
-    )
-    tables = compute_lifecycle(inputs.ctx, inputs.persons)
-    weekly = tables["fct_lifecycle_weekly_stages"].set_index(["person_id", "week_number"])
-    assert weekly["lifecycle_stage"].to_dict() == {
-        **{("active_edge", w): "active" for w in (0, 1, 2)},
-        ("lapsed_edge", 0): "lapsed",
-        ("lapsed_edge", 1): "active",
-        ("lapsed_edge", 2): "active",
-        ("inactive_edge", 0): "inactive",
-        ("inactive_edge", 1): "lapsed",
-        ("inactive_edge", 2): "lapsed",
-        **{("loyal", w): "loyal" for w in (0, 1, 2)},
-        ("not_loyal", 0): "active",
-        ("not_loyal", 1): "loyal",
-        ("not_loyal", 2): "loyal",
-        ("newcomer", 0): "active",
-    }
-    changes = tables["fct_lifecycle_transitions"]
-    assert set(
-        zip(
-            changes["person_id"],
-            changes["week_number"],
-            changes["from_stage"],
-            changes["to_stage"],
-            strict=True,
-        )
-    ) == {
-        ("lapsed_edge", 0, "active", "lapsed"),
-        ("inactive_edge", 0, "lapsed", "inactive"),
-        ("not_loyal", 0, "loyal", "active"),
-        ("newcomer", 0, None, "active"),
-    }
-    current = tables["dim_person_lifecycle"].set_index("person_id")["lifecycle_status"]
-    assert current.to_dict() == {
-        "active_edge": "prospect",
-        "lapsed_edge": "prospect",
-        "inactive_edge": "prospect",
-        "loyal": "regular",
-        "not_loyal": "regular",
-        "newcomer": "prospect",
-        "silent": "prospect",
-    }
-    stages = tables["dim_person_lifecycle"].set_index("person_id")["lifecycle_stage"]
-    assert stages["silent"] is None
-
-
-def test_reference_primary_audience_is_the_lowest_priority_then_the_name() -> None:
-    catalog = pd.DataFrame(
-        {"audience_name": ["b_second", "a_second", "first"], "priority": [2, 2, 1]}
-    )
-    members = {
-        "b_second": pd.Series(["x", "y"]),
-        "a_second": pd.Series(["x"]),
-        "first": pd.Series(["y"]),
-    }
-    primary = primary_audiences(members, catalog).set_index("member_id")
-    assert primary["primary_audience_name"].to_dict() == {"x": "a_second", "y": "first"}
-    assert primary["audiences_of_member"].to_dict() == {"x": 2, "y": 2}
-
-
-def test_reference_lifecycle_activity_can_be_restricted_to_chosen_events() -> None:
-    inputs = _tiny_inputs(
-        [{"person_id": "reader"}],
-        [
-            ("reader", "Page Viewed", "2026-05-01 12:00:00", None, None, None),
-            ("reader", "Signed In", "2026-06-29 12:00:00", None, None, None),
-        ],
-        lifecycle_history_weeks=1,
-        lifecycle_activity_events=("Page Viewed",),
-    )
-    current = compute_lifecycle(inputs.ctx, inputs.persons)["dim_person_lifecycle"]
-    assert current.set_index("person_id")["lifecycle_stage"].to_dict() == {"reader": "lapsed"}
-
-
-def test_reference_window_audiences_follow_their_window_vars() -> None:
-    """window_shopper_days and sharer_days move the windows: with 10 days the views, order and
-    email open of 2026-06-20 12:00:00 are out and one second later in."""
-    persons = [
-        {"person_id": p, "user_id": p, "orders_count": 1}
-        for p in ["browser", "late_browser", "buyer_before", "sharer", "late_sharer"]
-    ]
-    views = [("2026-06-20 12:00:01",), ("2026-06-25 08:00:00",), ("2026-06-30 12:00:00",)]
-    events = [
-        *[("browser", "Product Viewed", t, None, None, None) for (t,) in views],
-        ("late_browser", "Product Viewed", "2026-06-20 12:00:00", None, None, None),
-        *[("late_browser", "Product Viewed", t, None, None, None) for (t,) in views[1:]],
-        *[("buyer_before", "Product Viewed", t, None, None, None) for (t,) in views],
-        ("buyer_before", "Order Completed", "2026-06-20 12:00:00", None, None, None),
-        ("sharer", "Product Shared", "2026-06-20 12:00:01", None, None, None),
-        ("sharer", "Product Reviewed", "2026-06-29 08:00:00", None, None, None),
-        ("late_sharer", "Product Shared", "2026-06-20 12:00:00", None, None, None),
-        ("late_sharer", "Product Reviewed", "2026-06-29 08:00:00", None, None, None),
-    ]
-    opens = [(p, "opened", "2026-06-29 08:00:00") for p in ["browser", "late_browser"]]
-    opens.append(("buyer_before", "opened", "2026-06-20 12:00:01"))
-    ten_days = _tiny_inputs(persons, events, opens, window_shopper_days=10, sharer_days=10)
-    shoppers = _members(ten_days, "window_shoppers")
-    assert sorted(shoppers.index) == ["browser", "buyer_before"]
-    assert shoppers.loc["buyer_before", "orders_in_window"] == 0
-    assert sorted(_members(ten_days, "product_sharers").index) == ["sharer"]
-    # with the 30-day and 90-day defaults the early view, share and order are in the windows
-    defaults = _tiny_inputs(persons, events, opens)
-    assert sorted(_members(defaults, "window_shoppers").index) == ["browser", "late_browser"]
-    assert sorted(_members(defaults, "product_sharers").index) == ["late_sharer", "sharer"]

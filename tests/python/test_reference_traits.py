@@ -5,106 +5,32 @@ or 1e-6 absolute; nulls equal nulls)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
+from audiences.runtime import end_of_day
+from comparison import EXAMPLES
+from reference_helpers import assert_column_agrees, reference_context, reference_dims
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from tests.reference import (  # noqa: E402
-    compute_dim_accounts,
-    compute_dim_persons,
-    load_raw,
-    prepare,
-)
-from tests.reference.accounts import COLUMNS as ACCOUNT_COLUMNS  # noqa: E402
-from tests.reference.persons import COLUMNS as PERSON_COLUMNS  # noqa: E402
+from tests.reference.accounts import COLUMNS as ACCOUNT_COLUMNS
+from tests.reference.persons import COLUMNS as PERSON_COLUMNS
 
 TABLES = {"dim_persons": "person_id", "dim_accounts": "account_id"}
 COLUMNS = {"dim_persons": PERSON_COLUMNS, "dim_accounts": ACCOUNT_COLUMNS}
-EXAMPLES = 5
-REL_TOL = 1e-9
-ABS_TOL = 1e-6
 
 
 @pytest.fixture(scope="session")
 def reference(
     warehouse: duckdb.DuckDBPyConnection, warehouse_end_date: str
 ) -> dict[str, pd.DataFrame]:
-    as_of = pd.Timestamp(f"{warehouse_end_date} 23:59:59")
-    context = prepare(load_raw(warehouse.cursor()), as_of)
-    return {
-        "dim_persons": compute_dim_persons(None, as_of, context=context),
-        "dim_accounts": compute_dim_accounts(None, as_of, context=context),
-    }
+    as_of = pd.Timestamp(end_of_day(warehouse_end_date))
+    return reference_dims(reference_context(warehouse.cursor(), as_of), as_of)
 
 
 @pytest.fixture(scope="session")
 def marts(warehouse: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     cursor = warehouse.cursor()
     return {table: cursor.sql(f"select * from marts.{table}").df() for table in TABLES}
-
-
-def _aligned(
-    reference: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], table: str, column: str
-) -> tuple[pd.Series, pd.Series]:
-    key = TABLES[table]
-    if column not in marts[table].columns:
-        pytest.fail(f"{table}.{column} is not in the mart")
-    ours = reference[table].set_index(key)[column]
-    theirs = marts[table].set_index(key)[column]
-    common = ours.index.intersection(theirs.index)
-    return ours.loc[common], theirs.loc[common]
-
-
-def _kind(series: pd.Series) -> str:
-    values = series.dropna()
-    if pd.api.types.is_bool_dtype(series):
-        return "exact"
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return "timestamp"
-    if pd.api.types.is_float_dtype(series) and not pd.api.types.is_integer_dtype(series):
-        return "float"
-    if len(values) and isinstance(values.iloc[0], float):
-        return "float"
-    return "exact"
-
-
-def _as_timestamps(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series).astype("datetime64[us]")
-
-
-def _mismatches(ours: pd.Series, theirs: pd.Series) -> pd.Series:
-    """True where the two sides differ (null equals null)."""
-    ours_null = ours.isna().to_numpy()
-    theirs_null = theirs.isna().to_numpy()
-    both = ~ours_null & ~theirs_null
-    differ = ours_null != theirs_null
-    kinds = {_kind(ours), _kind(theirs)}
-    if "timestamp" in kinds:
-        a = _as_timestamps(ours).to_numpy()
-        b = _as_timestamps(theirs).to_numpy()
-        differ |= both & (a != b)
-    elif "float" in kinds:
-        a = ours.astype("float64").to_numpy()
-        b = theirs.astype("float64").to_numpy()
-        with np.errstate(invalid="ignore"):
-            close = np.isclose(a, b, rtol=REL_TOL, atol=ABS_TOL)
-        differ |= both & ~close
-    else:
-        a = ours.astype(object).to_numpy()
-        b = theirs.astype(object).to_numpy()
-        same = np.array(
-            [not ok or bool(x == y) for x, y, ok in zip(a, b, both, strict=True)], dtype=bool
-        )
-        differ |= ~same
-    return pd.Series(differ, index=ours.index)
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -135,16 +61,7 @@ def test_reference_and_mart_have_the_same_keys(
 def test_reference_and_mart_agree_on_column(
     reference: dict[str, pd.DataFrame], marts: dict[str, pd.DataFrame], table: str, column: str
 ) -> None:
-    ours, theirs = _aligned(reference, marts, table, column)
-    differ = _mismatches(ours, theirs)
-    if differ.any():
-        keys = differ[differ].index[:EXAMPLES]
-        examples = "\n".join(
-            f"  {key}: reference={ours.loc[key]!r} mart={theirs.loc[key]!r}" for key in keys
-        )
-        pytest.fail(
-            f"{table}.{column}: {int(differ.sum())} of {len(differ)} rows differ, e.g.\n{examples}"
-        )
+    assert_column_agrees(reference[table], marts[table], [TABLES[table]], column, table)
 
 
 def test_the_mart_has_no_column_the_reference_lacks(marts: dict[str, pd.DataFrame]) -> None:

@@ -4,14 +4,10 @@ parquet written here, as Spark writes its warehouse, so no Spark is needed."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-
 import spark_check
 
 DUCKDB_ROWS = """

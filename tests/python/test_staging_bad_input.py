@@ -7,21 +7,16 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from audiences.raw_contract import RAW_TABLES, column_names
+from audiences.runtime import dbt_env, end_of_day
+from warehouse_helpers import build, dbt_result, load
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-
-from audiences.raw_contract import RAW_TABLES, column_names  # noqa: E402
-
-from tests.reference.staging import (  # noqa: E402
+from tests.reference.staging import (
     order_items,
     stage_crm_accounts,
     stage_crm_contacts,
@@ -33,7 +28,7 @@ from tests.reference.staging import (  # noqa: E402
     stage_subscriptions,
     stage_support_tickets,
 )
-from tests.reference.vars import ReferenceVars  # noqa: E402
+from tests.reference.vars import ReferenceVars
 
 AT = "2026-03-01T10:00:00Z"
 RECEIVED = "2026-03-01 10:00:00"
@@ -41,125 +36,314 @@ RECEIVED = "2026-03-01 10:00:00"
 
 def event(event_id: str, event_name: str, properties: Any) -> dict[str, Any]:
     text = properties if isinstance(properties, str) else json.dumps(properties)
-    return {"event_id": event_id, "event_name": event_name, "user_id": "u1",
-            "occurred_at": AT, "received_at": RECEIVED, "properties": text, "context": "{}"}
+    return {
+        "event_id": event_id,
+        "event_name": event_name,
+        "user_id": "u1",
+        "occurred_at": AT,
+        "received_at": RECEIVED,
+        "properties": text,
+        "context": "{}",
+    }
 
 
 GOOD_LINE = {"product_id": "p1", "category": "Shoes", "price": 9.95, "quantity": 2}
 
 # (row, expected quarantine reason or None when it must be staged)
+OK_ORDER = event(
+    "ok_order", "Order Completed", {"order_id": "o1", "revenue": "19.90", "products": [GOOD_LINE]}
+)
 EVENTS: list[tuple[dict[str, Any], str | None]] = [
-    (event("ok_order", "Order Completed",
-           {"order_id": "o1", "revenue": "19.90", "products": [GOOD_LINE]}), None),
-    (event("ok_order", "Order Completed",
-           {"order_id": "o1", "revenue": "19.90", "products": [GOOD_LINE]}), "duplicate"),
-    (event("double_encoded", "Order Completed",
-           {"order_id": "o2", "revenue": 5, "products": json.dumps([GOOD_LINE, GOOD_LINE])}),
-     None),
-    (event("comma_revenue", "Order Completed", {"order_id": "o3", "revenue": "19,90"}),
-     "unparseable_number"),
-    (event("abc_price", "Product Viewed", {"product_id": "p1", "price": "abc"}),
-     "unparseable_number"),
-    (event("fraction_rating", "Product Reviewed", {"product_id": "p1", "rating": "4.5"}),
-     "unparseable_number"),
-    (event("empty_revenue", "Order Completed", {"order_id": "o4", "revenue": ""}),
-     "incomplete_order"),
+    (OK_ORDER, None),
+    (dict(OK_ORDER), "duplicate"),
+    (
+        event(
+            "double_encoded",
+            "Order Completed",
+            {"order_id": "o2", "revenue": 5, "products": json.dumps([GOOD_LINE, GOOD_LINE])},
+        ),
+        None,
+    ),
+    (
+        event("comma_revenue", "Order Completed", {"order_id": "o3", "revenue": "19,90"}),
+        "unparseable_number",
+    ),
+    (
+        event("abc_price", "Product Viewed", {"product_id": "p1", "price": "abc"}),
+        "unparseable_number",
+    ),
+    (
+        event("fraction_rating", "Product Reviewed", {"product_id": "p1", "rating": "4.5"}),
+        "unparseable_number",
+    ),
+    (
+        event("empty_revenue", "Order Completed", {"order_id": "o4", "revenue": ""}),
+        "incomplete_order",
+    ),
     (event("no_order_id", "Order Completed", {"revenue": 10}), "incomplete_order"),
-    (event("negative_line", "Order Completed",
-           {"order_id": "o5", "revenue": 10, "products": [{**GOOD_LINE, "price": -1}]}),
-     "negative_amount"),
-    (event("zero_quantity_line", "Order Completed",
-           {"order_id": "o6", "revenue": 10, "products": [{**GOOD_LINE, "quantity": 0}]}),
-     "negative_amount"),
-    (event("bad_line_price", "Order Completed",
-           {"order_id": "o7", "revenue": 10, "products": [{**GOOD_LINE, "price": "9,95"}]}),
-     "unparseable_number"),
-    (event("products_object", "Order Completed",
-           {"order_id": "o8", "revenue": 10, "products": {"product_id": "p1"}}),
-     "malformed_json"),
+    (
+        event(
+            "negative_line",
+            "Order Completed",
+            {"order_id": "o5", "revenue": 10, "products": [{**GOOD_LINE, "price": -1}]},
+        ),
+        "negative_amount",
+    ),
+    (
+        event(
+            "zero_quantity_line",
+            "Order Completed",
+            {"order_id": "o6", "revenue": 10, "products": [{**GOOD_LINE, "quantity": 0}]},
+        ),
+        "negative_amount",
+    ),
+    (
+        event(
+            "bad_line_price",
+            "Order Completed",
+            {"order_id": "o7", "revenue": 10, "products": [{**GOOD_LINE, "price": "9,95"}]},
+        ),
+        "unparseable_number",
+    ),
+    (
+        event(
+            "products_object",
+            "Order Completed",
+            {"order_id": "o8", "revenue": 10, "products": {"product_id": "p1"}},
+        ),
+        "malformed_json",
+    ),
     # words a cast reads as special instants (1970-01-01, +-infinity) are not times
-    *[({**event(f"special_time_{index}", "Product Viewed", {"product_id": "p1"}),
-        "occurred_at": word}, "unparseable_timestamp")
-      for index, word in enumerate(("epoch", "infinity", "-infinity", " Epoch "))],
+    *[
+        (
+            {
+                **event(f"special_time_{index}", "Product Viewed", {"product_id": "p1"}),
+                "occurred_at": word,
+            },
+            "unparseable_timestamp",
+        )
+        for index, word in enumerate(("epoch", "infinity", "-infinity", " Epoch "))
+    ],
 ]
 
 TABLE_ROWS: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "events": EVENTS,
     "identifies": [
-        ({"user_id": "u1", "occurred_at": AT, "received_at": RECEIVED,
-          "traits": json.dumps({"marketing_opt_in": "off", "birth_date": "1990-02-30"})}, None),
-        ({"user_id": "u2", "occurred_at": AT, "received_at": RECEIVED,
-          "traits": json.dumps({"marketing_opt_in": "YES", "birth_date": "1990-02-28"})}, None),
-        ({"user_id": "u3", "occurred_at": AT, "received_at": RECEIVED,
-          "traits": json.dumps({"marketing_opt_in": 0})}, None),
+        (
+            {
+                "user_id": "u1",
+                "occurred_at": AT,
+                "received_at": RECEIVED,
+                "traits": json.dumps({"marketing_opt_in": "off", "birth_date": "1990-02-30"}),
+            },
+            None,
+        ),
+        (
+            {
+                "user_id": "u2",
+                "occurred_at": AT,
+                "received_at": RECEIVED,
+                "traits": json.dumps({"marketing_opt_in": "YES", "birth_date": "1990-02-28"}),
+            },
+            None,
+        ),
+        (
+            {
+                "user_id": "u3",
+                "occurred_at": AT,
+                "received_at": RECEIVED,
+                "traits": json.dumps({"marketing_opt_in": 0}),
+            },
+            None,
+        ),
     ],
     "email_events": [
-        ({"email_event_id": "m1", "user_id": "u1", "campaign_id": "c1", "event_type": "opened",
-          "occurred_at": AT, "received_at": RECEIVED}, None),
+        (
+            {
+                "email_event_id": "m1",
+                "user_id": "u1",
+                "campaign_id": "c1",
+                "event_type": "opened",
+                "occurred_at": AT,
+                "received_at": RECEIVED,
+            },
+            None,
+        ),
     ],
     "crm_accounts": [
-        ({"account_id": "acc_ok", "plan": "pro", "mrr": "100", "employee_count": "12",
-          "updated_at": RECEIVED}, None),
-        ({"account_id": "acc_mrr", "plan": "pro", "mrr": "abc", "updated_at": RECEIVED},
-         "unparseable_number"),
-        ({"account_id": "acc_employees", "plan": "pro", "employee_count": "12.5",
-          "updated_at": RECEIVED}, "unparseable_number"),
-        ({"account_id": "acc_since", "plan": "pro", "customer_since": "soon",
-          "updated_at": RECEIVED}, "unparseable_timestamp"),
+        (
+            {
+                "account_id": "acc_ok",
+                "plan": "pro",
+                "mrr": "100",
+                "employee_count": "12",
+                "updated_at": RECEIVED,
+            },
+            None,
+        ),
+        (
+            {"account_id": "acc_mrr", "plan": "pro", "mrr": "abc", "updated_at": RECEIVED},
+            "unparseable_number",
+        ),
+        (
+            {
+                "account_id": "acc_employees",
+                "plan": "pro",
+                "employee_count": "12.5",
+                "updated_at": RECEIVED,
+            },
+            "unparseable_number",
+        ),
+        (
+            {
+                "account_id": "acc_since",
+                "plan": "pro",
+                "customer_since": "soon",
+                "updated_at": RECEIVED,
+            },
+            "unparseable_timestamp",
+        ),
     ],
     "crm_contacts": [
         ({"contact_id": "c_ok", "user_id": "u1", "lead_score": "", "updated_at": RECEIVED}, None),
-        ({"contact_id": "c_score", "user_id": "u1", "lead_score": "high",
-          "updated_at": RECEIVED}, "unparseable_number"),
+        (
+            {
+                "contact_id": "c_score",
+                "user_id": "u1",
+                "lead_score": "high",
+                "updated_at": RECEIVED,
+            },
+            "unparseable_number",
+        ),
     ],
     "subscriptions": [
-        ({"subscription_id": "s_ok", "account_id": "acc_ok", "status": "active", "mrr": "",
-          "started_at": RECEIVED}, None),
-        ({"subscription_id": "s_mrr", "account_id": "acc_ok", "status": "active",
-          "mrr": "12,5", "started_at": RECEIVED}, "unparseable_number"),
-        ({"subscription_id": "s_end", "account_id": "acc_ok", "status": "canceled",
-          "mrr": "10", "started_at": RECEIVED, "ended_at": "never"}, "unparseable_timestamp"),
+        (
+            {
+                "subscription_id": "s_ok",
+                "account_id": "acc_ok",
+                "status": "active",
+                "mrr": "",
+                "started_at": RECEIVED,
+            },
+            None,
+        ),
+        (
+            {
+                "subscription_id": "s_mrr",
+                "account_id": "acc_ok",
+                "status": "active",
+                "mrr": "12,5",
+                "started_at": RECEIVED,
+            },
+            "unparseable_number",
+        ),
+        (
+            {
+                "subscription_id": "s_end",
+                "account_id": "acc_ok",
+                "status": "canceled",
+                "mrr": "10",
+                "started_at": RECEIVED,
+                "ended_at": "never",
+            },
+            "unparseable_timestamp",
+        ),
     ],
     "product_usage_daily": [
         ({"account_id": "acc_ok", "usage_date": "2026-03-01", "usage_units": "7"}, None),
-        ({"account_id": "acc_ok", "usage_date": "2026-03-02", "usage_units": "lots"},
-         "unparseable_number"),
-        ({"account_id": "acc_ok", "usage_date": "2026-03-03", "usage_units": "-3"},
-         "negative_amount"),
+        (
+            {"account_id": "acc_ok", "usage_date": "2026-03-02", "usage_units": "lots"},
+            "unparseable_number",
+        ),
+        (
+            {"account_id": "acc_ok", "usage_date": "2026-03-03", "usage_units": "-3"},
+            "negative_amount",
+        ),
     ],
     "support_tickets": [
-        ({"ticket_id": "t_ok", "account_id": "acc_ok", "opened_at": RECEIVED, "csat_score": "5"},
-         None),
-        ({"ticket_id": "t_unrated", "account_id": "acc_ok", "opened_at": RECEIVED,
-          "csat_score": ""}, None),
-        ({"ticket_id": "t_half", "account_id": "acc_ok", "opened_at": RECEIVED,
-          "csat_score": "4.5"}, "out_of_range_score"),
-        ({"ticket_id": "t_abc", "account_id": "acc_ok", "opened_at": RECEIVED,
-          "csat_score": "abc"}, "unparseable_number"),
-        ({"ticket_id": "t_closed", "account_id": "acc_ok", "opened_at": RECEIVED,
-          "closed_at": "tomorrow"}, "unparseable_timestamp"),
+        (
+            {"ticket_id": "t_ok", "account_id": "acc_ok", "opened_at": RECEIVED, "csat_score": "5"},
+            None,
+        ),
+        (
+            {
+                "ticket_id": "t_unrated",
+                "account_id": "acc_ok",
+                "opened_at": RECEIVED,
+                "csat_score": "",
+            },
+            None,
+        ),
+        (
+            {
+                "ticket_id": "t_half",
+                "account_id": "acc_ok",
+                "opened_at": RECEIVED,
+                "csat_score": "4.5",
+            },
+            "out_of_range_score",
+        ),
+        (
+            {
+                "ticket_id": "t_abc",
+                "account_id": "acc_ok",
+                "opened_at": RECEIVED,
+                "csat_score": "abc",
+            },
+            "unparseable_number",
+        ),
+        (
+            {
+                "ticket_id": "t_closed",
+                "account_id": "acc_ok",
+                "opened_at": RECEIVED,
+                "closed_at": "tomorrow",
+            },
+            "unparseable_timestamp",
+        ),
     ],
     "nps_responses": [
         ({"response_id": "n_ok", "user_id": "u1", "score": "10", "responded_at": RECEIVED}, None),
-        ({"response_id": "n_zero", "user_id": "u1", "score": "0", "responded_at": RECEIVED},
-         None),
-        ({"response_id": "n_half", "user_id": "u1", "score": "7.5", "responded_at": RECEIVED},
-         "out_of_range_score"),
-        ({"response_id": "n_text", "user_id": "u1", "score": "ten", "responded_at": RECEIVED},
-         "unparseable_number"),
+        ({"response_id": "n_zero", "user_id": "u1", "score": "0", "responded_at": RECEIVED}, None),
+        (
+            {"response_id": "n_half", "user_id": "u1", "score": "7.5", "responded_at": RECEIVED},
+            "out_of_range_score",
+        ),
+        (
+            {"response_id": "n_text", "user_id": "u1", "score": "ten", "responded_at": RECEIVED},
+            "unparseable_number",
+        ),
     ],
     "privacy_requests": [
-        ({"request_id": "r_ok", "user_id": "u1", "request_type": "delete",
-          "requested_at": RECEIVED}, None),
-        ({"request_id": "r_forget", "user_id": "u1", "request_type": "forget",
-          "requested_at": RECEIVED}, "unknown_request_type"),
+        (
+            {
+                "request_id": "r_ok",
+                "user_id": "u1",
+                "request_type": "delete",
+                "requested_at": RECEIVED,
+            },
+            None,
+        ),
+        (
+            {
+                "request_id": "r_forget",
+                "user_id": "u1",
+                "request_type": "forget",
+                "requested_at": RECEIVED,
+            },
+            "unknown_request_type",
+        ),
     ],
 }
 
 KEYS = {
-    "events": "event_id", "email_events": "email_event_id", "crm_accounts": "account_id",
-    "crm_contacts": "contact_id", "subscriptions": "subscription_id",
-    "support_tickets": "ticket_id", "nps_responses": "response_id",
+    "events": "event_id",
+    "email_events": "email_event_id",
+    "crm_accounts": "account_id",
+    "crm_contacts": "contact_id",
+    "subscriptions": "subscription_id",
+    "support_tickets": "ticket_id",
+    "nps_responses": "response_id",
     "privacy_requests": "request_id",
 }
 
@@ -182,34 +366,29 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     for table in RAW_TABLES:
         write_csv(exports / f"{table}.csv", table, [row for row, _ in TABLE_ROWS[table]])
     db_path = root / "bad_input.duckdb"
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(db_path), DBT_PROFILES_DIR=str(REPO_ROOT),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    subprocess.run([sys.executable, "scripts/load_raw.py", str(exports)],
-                   cwd=REPO_ROOT, env=env, check=True, capture_output=True)
-    build = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build", "--select", "+staging",
-         "--exclude-resource-type", "unit_test", "--indirect-selection", "cautious",
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs"),
-         "--vars", '{"as_of": "2026-06-30 23:59:59"}'],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+    env = dbt_env(db_path, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    load(db_path, exports, env=env)
+    build(
+        db_path,
+        end_of_day("2026-06-30"),
+        "--select",
+        "+staging",
+        "--exclude-resource-type",
+        "unit_test",
+        "--indirect-selection",
+        "cautious",
     )
-    assert build.returncode == 0, build.stdout[-4000:]
     return root, env, db_path
 
 
 @pytest.fixture(scope="module")
 def freshness(workspace: tuple[Path, dict[str, str], Path]) -> tuple[dict[str, Any], str]:
     """`dbt source freshness` on the loaded export: (sources.json, console output)."""
-    root, env, _ = workspace
-    run = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "source", "freshness",
-         "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
-    )
+    root, _, db_path = workspace
+    run = dbt_result(db_path, "source", "freshness")
     results = root / "target" / "sources.json"
     assert results.exists(), run.stdout[-4000:]
     return json.loads(results.read_text()), run.stdout
-
 
 
 @pytest.fixture(scope="module")
@@ -221,10 +400,12 @@ def staged(
     yield connection
     connection.close()
 
+
 def quarantined(connection: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     rows = connection.execute(
         "select record_id, quarantine_reason from staging.stg_raw__quarantined_rows"
-        " where source_table = ?", [table],
+        " where source_table = ?",
+        [table],
     ).fetchall()
     return dict(rows)
 
@@ -235,7 +416,8 @@ def test_each_bad_row_is_quarantined_with_its_reason(
 ) -> None:
     key = KEYS[table]
     expected = {
-        row[key]: reason for row, reason in TABLE_ROWS[table]
+        row[key]: reason
+        for row, reason in TABLE_ROWS[table]
         if reason is not None and reason != "duplicate"
     }
     assert quarantined(staged, table) == expected
@@ -249,7 +431,9 @@ def test_rows_in_equal_staged_plus_duplicates_plus_quarantined(
     staged_rows = staged.execute(f"select count(*) from staging.stg_raw__{table}").fetchone()[0]
     duplicates = staged.execute(
         "select coalesce(sum(duplicate_rows), 0) from staging.stg_raw__removed_duplicates"
-        " where source_table = ?", [table]).fetchone()[0]
+        " where source_table = ?",
+        [table],
+    ).fetchone()[0]
     assert raw_rows == len(TABLE_ROWS[table])
     assert staged_rows == sum(1 for _, reason in TABLE_ROWS[table] if reason is None)
     assert duplicates == sum(1 for _, reason in TABLE_ROWS[table] if reason == "duplicate")
@@ -258,7 +442,8 @@ def test_rows_in_equal_staged_plus_duplicates_plus_quarantined(
 
 def test_usage_quarantine_names_the_account_day(staged: duckdb.DuckDBPyConnection) -> None:
     assert quarantined(staged, "product_usage_daily") == {
-        "acc_ok|2026-03-02": "unparseable_number", "acc_ok|2026-03-03": "negative_amount",
+        "acc_ok|2026-03-02": "unparseable_number",
+        "acc_ok|2026-03-03": "negative_amount",
     }
 
 
@@ -275,19 +460,23 @@ def test_source_freshness_reads_text_load_times(freshness: tuple[dict[str, Any],
 
 def test_staged_values_are_the_numbers_sent(staged: duckdb.DuckDBPyConnection) -> None:
     revenue = staged.execute(
-        "select revenue from staging.stg_raw__events where event_id = 'ok_order'").fetchone()[0]
+        "select revenue from staging.stg_raw__events where event_id = 'ok_order'"
+    ).fetchone()[0]
     assert float(revenue) == 19.90
     score = staged.execute(
-        "select score, nps_category from staging.stg_raw__nps_responses order by score").fetchall()
+        "select score, nps_category from staging.stg_raw__nps_responses order by score"
+    ).fetchall()
     assert score == [(0, "detractor"), (10, "promoter")]
 
 
 def test_a_double_encoded_products_array_is_read(staged: duckdb.DuckDBPyConnection) -> None:
     lines = staged.execute(
         "select line_number, product_id, price, quantity from staging.stg_raw__order_items"
-        " where event_id = 'double_encoded' order by line_number").fetchall()
+        " where event_id = 'double_encoded' order by line_number"
+    ).fetchall()
     assert [(n, p, float(price), q) for n, p, price, q in lines] == [
-        (1, "p1", 9.95, 2), (2, "p1", 9.95, 2),
+        (1, "p1", 9.95, 2),
+        (2, "p1", 9.95, 2),
     ]
 
 
@@ -296,7 +485,8 @@ def test_unreadable_identify_traits_are_unknown_not_quarantined(
 ) -> None:
     traits = staged.execute(
         "select user_id, marketing_opt_in, cast(birth_date as varchar)"
-        " from staging.stg_raw__identifies order by user_id").fetchall()
+        " from staging.stg_raw__identifies order by user_id"
+    ).fetchall()
     assert traits == [("u1", None, None), ("u2", True, "1990-02-28"), ("u3", False, None)]
 
 
@@ -333,5 +523,6 @@ def test_the_pandas_reference_reads_the_same_order_lines(
     lines = order_items(stage_events(raw, aliases, ReferenceVars()))
     expected = sorted(zip(lines["event_id"], lines["quantity"].astype(int), strict=True))
     actual = staged.execute(
-        "select event_id, quantity from staging.stg_raw__order_items").fetchall()
+        "select event_id, quantity from staging.stg_raw__order_items"
+    ).fetchall()
     assert expected == sorted(actual)

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,9 +20,9 @@ from typing import Any
 import duckdb
 import pytest
 import yaml
+from audiences.runtime import REPO_ROOT, dbt_env
+from warehouse_helpers import attempt, dbt_result, generate
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DBT = str(Path(sys.executable).parent / "dbt")
 VALIDATE_VARS = REPO_ROOT / "macros" / "validate_vars.sql"
 
 Snapshot = dict[tuple[str, str], int]
@@ -51,24 +49,12 @@ def snapshot(db_path: Path) -> Snapshot:
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], Snapshot]:
     """A small raw warehouse (100 persons, not built): (DuckDB file, environment, snapshot)."""
     db_path = tmp_path_factory.mktemp("var_validation") / "audiences.duckdb"
-    env = dict(os.environ, AUDIENCES_DUCKDB_PATH=str(db_path), DBT_PROFILES_DIR=str(REPO_ROOT),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    subprocess.run(
-        [sys.executable, "scripts/generate_data.py", "--persons", "100", "--seed", "7",
-         "--end-date", "2026-06-30"],
-        cwd=REPO_ROOT, env=env, check=True, capture_output=True,
-    )
+    env = dbt_env(db_path, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    generate(db_path, 100, 7, "2026-06-30", env=env)
     before = snapshot(db_path)
     assert before[("raw", "events")] > 0
     assert all(schema in ("raw", "generator_audit") for schema, _ in before)
     return db_path, env, before
-
-
-def dbt(args: list[str], env: dict[str, str], work: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [DBT, *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
-    )
 
 
 # (command, vars, texts the output must hold: the var, the value given, the allowed range)
@@ -81,8 +67,10 @@ BAD_VARS: dict[str, tuple[list[str], dict[str, Any], list[str]]] = {
     "min_above_max": (
         ["build"],
         {"dormant_min_days": 100, "dormant_max_days": 90},
-        ["dormant_min_days = 100 and dormant_max_days = 90",
-         "allowed: dormant_min_days below dormant_max_days"],
+        [
+            "dormant_min_days = 100 and dormant_max_days = 90",
+            "allowed: dormant_min_days below dormant_max_days",
+        ],
     ),
     "share_above_one": (
         ["run", "-s", "dim_persons"],
@@ -97,8 +85,11 @@ BAD_VARS: dict[str, tuple[list[str], dict[str, Any], list[str]]] = {
     "sql_in_as_of": (
         ["build"],
         {"as_of": "'; drop table raw.events; --"},
-        ["as_of: got \"'; drop table raw.events; --\" (not one of the accepted forms)",
-         "allowed: null or ''", "YYYY-MM-DDTHH:MM:SS[.ffffff]"],
+        [
+            'as_of: got "\'; drop table raw.events; --" (not one of the accepted forms)',
+            "allowed: null or ''",
+            "YYYY-MM-DDTHH:MM:SS[.ffffff]",
+        ],
     ),
     "impossible_date": (
         ["build"],
@@ -107,16 +98,24 @@ BAD_VARS: dict[str, tuple[list[str], dict[str, Any], list[str]]] = {
     ),
     "all_at_once": (
         ["build"],
-        {"window_shopper_min_views": True, "top_spender_pct": 0, "lifecycle_industry": "retail",
-         "lifecycle_activity_events": ["Page Viewed", "x' or '1'='1"],
-         "lifecycle_history_weeks": None, "dormant_min_dayz": 3},
-        ["Invalid vars (6)",
-         "window_shopper_min_views: got true (a boolean)",
-         "top_spender_pct: got 0; allowed: a number in (0, 100]",
-         'lifecycle_industry: got "retail"; allowed: one of e-commerce, media, travel, finance',
-         "lifecycle_activity_events: got", "letters, digits, spaces, _ and -",
-         "lifecycle_history_weeks: got null; allowed: a whole number of weeks from 1 to 5200",
-         "dormant_min_dayz: unknown var"],
+        {
+            "window_shopper_min_views": True,
+            "top_spender_pct": 0,
+            "lifecycle_industry": "retail",
+            "lifecycle_activity_events": ["Page Viewed", "x' or '1'='1"],
+            "lifecycle_history_weeks": None,
+            "dormant_min_dayz": 3,
+        },
+        [
+            "Invalid vars (6)",
+            "window_shopper_min_views: got true (a boolean)",
+            "top_spender_pct: got 0; allowed: a number in (0, 100]",
+            'lifecycle_industry: got "retail"; allowed: one of e-commerce, media, travel, finance',
+            "lifecycle_activity_events: got",
+            "letters, digits, spaces, _ and -",
+            "lifecycle_history_weeks: got null; allowed: a whole number of weeks from 1 to 5200",
+            "dormant_min_dayz: unknown var",
+        ],
     ),
 }
 
@@ -125,9 +124,9 @@ BAD_VARS: dict[str, tuple[list[str], dict[str, Any], list[str]]] = {
 def test_bad_vars_stop_the_build_before_anything_is_built(
     case: str, warehouse: tuple[Path, dict[str, str], Snapshot], tmp_path: Path
 ) -> None:
-    db_path, env, before = warehouse
+    db_path, _, before = warehouse
     command, bad_vars, expected = BAD_VARS[case]
-    run = dbt([*command, "--vars", json.dumps(bad_vars)], env, tmp_path)
+    run = dbt_result(db_path, *command, "--vars", json.dumps(bad_vars), target=tmp_path / "target")
     output = run.stdout + run.stderr
     assert run.returncode != 0, output[-3000:]
     assert "Invalid vars" in output, output[-3000:]
@@ -172,21 +171,34 @@ def preparsed(
     _, env, _ = warehouse
     work = tmp_path_factory.mktemp("preparsed")
     cases = {
-        f"as_of_{case}": ["run-operation", "print_as_of", "--args", "{literal: true}",
-                          "--vars", f"{{as_of: {value}}}"]
+        f"as_of_{case}": [
+            "run-operation",
+            "print_as_of",
+            "--args",
+            "{literal: true}",
+            "--vars",
+            f"{{as_of: {value}}}",
+        ]
         for case, (value, _) in GOOD_AS_OF.items()
     }
     cases["hook_build"] = ["build", "--vars", json.dumps({"window_shopper_min_views": -5})]
-    run = subprocess.run(
-        [sys.executable, "-c", PREPARSED_RUNNER, json.dumps(cases), str(work / "target"),
-         "--quiet", "--log-path", str(work / "logs")],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False,
+    run = attempt(
+        [
+            sys.executable,
+            "-c",
+            PREPARSED_RUNNER,
+            json.dumps(cases),
+            str(work / "target"),
+            "--quiet",
+            "--log-path",
+            str(work / "logs"),
+        ],
+        env,
     )
     found = re.findall(r"^@@start (\S+)\n(.*?)^@@end \1 (True|False)$", run.stdout, re.S | re.M)
     assert {case for case, _, _ in found} == set(cases), (run.stdout + run.stderr)[-3000:]
     return {
-        case: (success == "True", output, work / "target" / case)
-        for case, output, success in found
+        case: (success == "True", output, work / "target" / case) for case, output, success in found
     }
 
 
@@ -216,7 +228,7 @@ def rule_names() -> set[str]:
     """The vars of the validation table, var_rules() in macros/validate_vars.sql."""
     text = VALIDATE_VARS.read_text()
     start = text.index("macro var_rules()")
-    body = text[start:text.index("endmacro", start)]
+    body = text[start : text.index("endmacro", start)]
     return set(re.findall(r"^\s*'([a-z][a-z0-9_]*)':", body, re.M))
 
 
@@ -238,7 +250,9 @@ def test_every_var_has_a_rule() -> None:
 def test_the_industries_rule_matches_the_seed() -> None:
     with (REPO_ROOT / "seeds" / "lifecycle_kpis.csv").open() as seed:
         industries = {row["industry"] for row in csv.DictReader(seed)}
-    rule = re.search(r"'lifecycle_industry': \{'kind': 'one_of', 'values': \[([^\]]*)\]",
-                     VALIDATE_VARS.read_text())
+    rule = re.search(
+        r"'lifecycle_industry': \{'kind': 'one_of', 'values': \[([^\]]*)\]",
+        VALIDATE_VARS.read_text(),
+    )
     assert rule, "the lifecycle_industry rule moved"
     assert set(re.findall(r"'([^']+)'", rule.group(1))) == industries
