@@ -45,23 +45,32 @@
 {% endmacro %}
 
 
-{#- CTEs ending in `contact_opens`: per account, the distinct `opened` events of `email_events`
-    in the last `days` days whose user_id or email is that of one of the account's contacts
-    in `crm_contacts` (one equality join on typed keys). -#}
-{% macro recount_contact_email_opens(days, crm_contacts='crm_contacts', email_events='email_events') %}
+{#- CTEs ending in `contact_opens`: per account, the distinct `opened` events of
+    stg_raw__email_events in the last `days` days whose user_id or email is that of one of the
+    account's contacts in int_crm_contacts_resolved (one equality join on typed keys). The
+    macro imports both itself, as `crm_contacts` and `email_events`. -#}
+{% macro recount_contact_email_opens(days) %}
+    crm_contacts as (
+        select * from {{ ref('int_crm_contacts_resolved') }}
+    ),
+
+    email_events as (
+        select * from {{ ref('stg_raw__email_events') }}
+    ),
+
     contact_keys as (
         select distinct
             account_id,
             'user_id' as key_type,
             user_id as key_value
-        from {{ crm_contacts }}
+        from crm_contacts
         where account_id is not null and user_id is not null
         union all
         select distinct
             account_id,
             'email' as key_type,
             email as key_value
-        from {{ crm_contacts }}
+        from crm_contacts
         where account_id is not null and email is not null
     ),
 
@@ -70,7 +79,7 @@
             email_event_id,
             user_id,
             email
-        from {{ email_events }}
+        from email_events
         where event_type = 'opened'
             and {{ recount_window('occurred_at', days) }}
     ),
@@ -136,4 +145,14 @@
         {%- for condition in conditions %}
         or {{ condition }}
         {%- endfor %}
+{% endmacro %}
+
+{#- The import CTEs of a singular test, without a trailing comma: one `select *` CTE per entry
+    of ctes, {cte name: model name}, in order. -#}
+{% macro recount_import_ctes(ctes) %}
+    {%- for name, model in ctes.items() %}
+{{ name }} as (
+    select * from {{ ref(model) }}
+){{ ',' if not loop.last }}
+{% endfor -%}
 {% endmacro %}

@@ -198,3 +198,25 @@ audience_catalog as (
         {{ '\n        + ' if not loop.first }}(case when {{ signal }} then 1 else 0 end)
     {%- endfor -%}
 {%- endmacro %}
+
+{#- The columns every B2B account audience opens its rows with: who the member account is. -#}
+{% macro b2b_audience_account_columns(members='members') -%}
+    {{ members }}.account_id,
+        {{ members }}.account_name,
+        {{ members }}.domain
+{%- endmacro %}
+
+{#- The columns every B2C person audience opens its rows with: the person, whether a campaign
+    may email them, and their email only when it may. -#}
+{% macro b2c_audience_person_columns(members='members') -%}
+    {{ members }}.person_id,
+        {{ members }}.is_emailable,
+        case when {{ members }}.is_emailable then {{ members }}.email end as email
+{%- endmacro %}
+
+{#- The body of a report's `audience_catalog` import CTE: the catalog entries of the audiences
+    this project builds (audience_models). -#}
+{% macro built_audience_catalog() -%}
+    select * from {{ ref('audience_catalog') }}
+    where audience_name in ({{ audience_name_list() }})
+{%- endmacro %}

@@ -42,3 +42,23 @@
     {%- endfor -%}
     {{ columns | join(',\n        ') }}
 {%- endmacro %}
+
+{#- The whole body of a CRM staging model over base_raw__crm_<entity>s: its usable rows (no
+    quarantine reason), every version when all_versions, else only the first delivery of each
+    row (stg_raw__crm_<entity>s, the newest version of all time). -#}
+{% macro crm_staging_model(entity, all_versions=false) %}
+with
+
+base_crm_{{ entity }}s as (
+    select * from {{ ref('base_raw__crm_' ~ entity ~ 's') }}
+),
+
+final as (
+    select
+        {{ crm_version_select_list(entity) }}
+    from base_crm_{{ entity }}s
+    where quarantine_reason is null{{ '' if all_versions else ' and not is_duplicate' }}
+)
+
+select * from final
+{% endmacro %}

@@ -36,3 +36,15 @@
     {%- endfor -%}
     {{ dbt.concat(parts) }}
 {%- endmacro %}
+
+{#- The body of a per-account decision-maker list: from `reachable` (account_id, email, one row
+    per distinct pair), how many and their emails, sorted (the columns the account audiences
+    carry). -#}
+{% macro decision_maker_lists(reachable='reachable') -%}
+    select
+        account_id,
+        count(*) as reachable_decision_makers,
+        {{ sorted_listagg('email', "', '") }} as reachable_decision_maker_emails
+    from {{ reachable }}
+    group by account_id
+{%- endmacro %}

@@ -17,3 +17,11 @@
         where 1 = 0
     {%- endif %}
 {% endmacro %}
+
+{#- The typed member counts of a publish of an audience (audience_size_history), in order. -#}
+{% macro audience_size_count_columns() -%}
+    cast(members as {{ dbt.type_bigint() }}) as members,
+        cast(emailable_members as {{ dbt.type_bigint() }}) as emailable_members,
+        cast(entered_members as {{ dbt.type_bigint() }}) as entered_members,
+        cast(exited_members as {{ dbt.type_bigint() }}) as exited_members
+{%- endmacro %}

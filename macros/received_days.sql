@@ -150,3 +150,16 @@
 {% macro spark__last_restaged_day(model_name) -%}
     {{ return(none) }}
 {%- endmacro %}
+
+{#- The closing columns of an event base model (base_raw__events, base_raw__email_events), from
+    its `deliveries` CTE: its quarantine and redelivery, then its day of receipt. -#}
+{% macro quarantine_and_received_on_columns() -%}
+    -- quarantine and redelivery
+        record_id,
+        quarantine_reason,
+        quarantine_detail,
+        is_duplicate,
+
+        -- the day of receipt: the partition an incremental run replaces
+        {{ received_on('received_at') }} as received_on
+{%- endmacro %}

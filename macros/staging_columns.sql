@@ -92,9 +92,10 @@
 {#- The `explained` CTE of a staging base model: every row of `from_cte` with its
     quarantine_detail, the raw value behind its quarantine_reason: for the unparseable reasons
     ({reason: columns}, as for unparseable_reasons) the text of the first unreadable column, for
-    every other reason the SQL expression `details` gives it ({reason: expression}). -#}
-{% macro explained_cte(details, unparseable={}, from_cte='classified') %}
-explained as (
+    every other reason the SQL expression `details` gives it ({reason: expression}). inline: the CTE
+    is inline_cte(). -#}
+{% macro explained_cte(details, unparseable={}, from_cte='classified', inline=false) %}
+explained as {{ inline_cte() ~ ' ' if inline }}(
     select
         *,
         case quarantine_reason
@@ -108,3 +109,28 @@ explained as (
     from {{ from_cte }}
 )
 {% endmacro %}
+
+{#- The columns of stg_raw__events, in order, under their group comments: the one list of what
+    event staging hands on. leave_out: the columns a reader of it does not carry on. -#}
+{% macro staged_event_columns(leave_out=[]) -%}
+    {%- set groups = [
+        ('ids', ['event_id', 'anonymous_id', 'user_id', 'account_id']),
+        ('event', ['event_name', 'raw_event_name']),
+        ('commerce properties', [
+            'product_id', 'category', 'brand', 'price', 'quantity', 'order_id', 'revenue',
+            'currency', 'coupon', 'promotion_id', 'products',
+        ]),
+        ('product and engagement properties', ['page_path', 'feature', 'share_via', 'rating']),
+        ('context', ['device_type', 'os', 'locale', 'country', 'utm_source', 'utm_medium', 'utm_campaign']),
+        ('timestamps (UTC)', ['occurred_at', 'received_at']),
+        ('the full payload, for properties not modelled above', ['properties']),
+        ('the day of receipt: the partition an incremental run replaces', ['received_on']),
+    ] -%}
+    {%- set items = [] -%}
+    {%- for comment, names in groups -%}
+        {%- for name in names | reject('in', leave_out) -%}
+            {%- do items.append(('\n\n        -- ' ~ comment ~ '\n        ' if loop.first else '\n        ') ~ name) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ (items | join(',')) | trim }}
+{%- endmacro %}

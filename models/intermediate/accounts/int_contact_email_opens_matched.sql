@@ -28,30 +28,22 @@ opens as (
         and occurred_at <= {{ as_of() }}
 ),
 
-opens_by_contact_user as (
-    select
-        account_people.account_id,
-        opens.email_event_id,
-        opens.occurred_at
-    from opens
-    inner join account_people
-        on opens.user_id = account_people.user_id
-),
-
-opens_by_contact_email as (
-    select
-        account_people.account_id,
-        opens.email_event_id,
-        opens.occurred_at
-    from opens
-    inner join account_people
-        on opens.email = account_people.email
-),
+{% for key in ['user_id', 'email'] %}
+    opens_by_contact_{{ key }} as (
+        select
+            account_people.account_id,
+            opens.email_event_id,
+            opens.occurred_at
+        from opens
+        inner join account_people
+            on opens.{{ key }} = account_people.{{ key }}
+    ),
+{% endfor %}
 
 -- two equality joins and a union (which also drops an open matched both ways) rather than one
 -- join on `user_id = ... or email = ...`, which engines run as a nested loop
 final as (
-    select * from opens_by_contact_user
+    select * from opens_by_contact_user_id
     union
     select * from opens_by_contact_email
 )

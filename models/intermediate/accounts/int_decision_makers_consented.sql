@@ -39,12 +39,7 @@ reachable as (
 ),
 
 final as (
-    select
-        account_id,
-        count(*) as reachable_decision_makers,
-        {{ sorted_listagg('email', "', '") }} as reachable_decision_maker_emails
-    from reachable
-    group by account_id
+    {{ decision_maker_lists() }}
 )
 
 select * from final

@@ -26,28 +26,10 @@ deleted_persons as (
 
 events_until_as_of as (
     select
-        event_id,
-        anonymous_id,
-        user_id,
-        account_id,
-        event_name,
-        product_id,
-        category,
-        price,
-        quantity,
-        order_id,
-        revenue,
-        currency,
-        coupon,
-        promotion_id,
-        page_path,
-        feature,
-        share_via,
-        rating,
-        device_type,
-        country,
-        occurred_at,
-        received_at
+        {{ staged_event_columns(leave_out=[
+            'raw_event_name', 'brand', 'products', 'os', 'locale', 'utm_source', 'utm_medium',
+            'utm_campaign', 'properties', 'received_on',
+        ]) }}
     from events
     where occurred_at <= {{ as_of() }}
 ),

@@ -8,6 +8,8 @@
     is read (int_person_hours_stitched), so this table never needs a rebuild for them. An hour,
     not a day: the preferred hour of day is one of the traits. -#}
 {%- set restage_from = restage_from_day() %}
+{#- What a row of the rollup is per, besides its hour. -#}
+{%- set hour_keys = ['received_on', 'user_id', 'anonymous_id', 'event_name', 'category', 'device_type'] %}
 
 with
 
@@ -20,24 +22,14 @@ events as (
 
 hourly as (
     select
-        received_on,
-        user_id,
-        anonymous_id,
-        event_name,
-        category,
-        device_type,
+        {{ hour_keys | join(',\n        ') }},
         {{ dbt.date_trunc('hour', 'occurred_at') }} as occurred_hour,
         count(*) as event_count,
         min(occurred_at) as first_occurred_at,
         max(occurred_at) as last_occurred_at
     from events
     group by
-        received_on,
-        user_id,
-        anonymous_id,
-        event_name,
-        category,
-        device_type,
+        {{ hour_keys | join(',\n        ') }},
         {{ dbt.date_trunc('hour', 'occurred_at') }}
 ),
 

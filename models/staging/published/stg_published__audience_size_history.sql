@@ -22,10 +22,7 @@ final as (
         audience_name,
 
         -- measures
-        cast(members as {{ dbt.type_bigint() }}) as members,
-        cast(emailable_members as {{ dbt.type_bigint() }}) as emailable_members,
-        cast(entered_members as {{ dbt.type_bigint() }}) as entered_members,
-        cast(exited_members as {{ dbt.type_bigint() }}) as exited_members,
+        {{ audience_size_count_columns() }},
 
         -- timestamps (UTC)
         cast(as_of as {{ dbt.type_timestamp() }}) as as_of

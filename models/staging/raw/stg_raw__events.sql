@@ -17,53 +17,7 @@ usable as (
 
 final as (
     select
-        -- ids
-        event_id,
-        anonymous_id,
-        user_id,
-        account_id,
-
-        -- event
-        event_name,
-        raw_event_name,
-
-        -- commerce properties
-        product_id,
-        category,
-        brand,
-        price,
-        quantity,
-        order_id,
-        revenue,
-        currency,
-        coupon,
-        promotion_id,
-        products,
-
-        -- product and engagement properties
-        page_path,
-        feature,
-        share_via,
-        rating,
-
-        -- context
-        device_type,
-        os,
-        locale,
-        country,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-
-        -- timestamps (UTC)
-        occurred_at,
-        received_at,
-
-        -- the full payload, for properties not modelled above
-        properties,
-
-        -- the day of receipt: the partition an incremental run replaces
-        received_on
+        {{ staged_event_columns() }}
     from usable
 )
 

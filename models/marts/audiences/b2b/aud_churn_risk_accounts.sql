@@ -51,9 +51,7 @@ catalog_entry as (
 
 final as (
     select
-        members.account_id,
-        members.account_name,
-        members.domain,
+        {{ b2b_audience_account_columns() }},
         members.plan,
         members.mrr,
         cast(members.churn_risk_score as {{ dbt.type_int() }}) as churn_risk_score,

@@ -44,9 +44,7 @@ catalog_entry as (
 
 final as (
     select
-        members.account_id,
-        members.account_name,
-        members.domain,
+        {{ b2b_audience_account_columns() }},
         members.account_status,
         members.industry,
         members.employee_count,

@@ -18,9 +18,7 @@ catalog_entry as (
 
 final as (
     select
-        members.account_id,
-        members.account_name,
-        members.domain,
+        {{ b2b_audience_account_columns() }},
         members.plan,
         members.mrr,
         members.customer_since,

@@ -51,9 +51,7 @@ catalog_entry as (
 
 final as (
     select
-        members.account_id,
-        members.account_name,
-        members.domain,
+        {{ b2b_audience_account_columns() }},
         members.account_status,
         members.trial_started_at,
         members.last_demo_requested_at,

@@ -94,9 +94,7 @@ catalog_entry as (
 
 final as (
     select
-        members.person_id,
-        members.is_emailable,
-        case when members.is_emailable then members.email end as email,
+        {{ b2c_audience_person_columns() }},
         members.last_cart_add_at,
         cast(members.cart_items as {{ dbt.type_int() }}) as cart_items,
         cast(members.cart_quantity as {{ dbt.type_int() }}) as cart_quantity,

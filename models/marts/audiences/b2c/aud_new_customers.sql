@@ -19,9 +19,7 @@ catalog_entry as (
 
 final as (
     select
-        members.person_id,
-        members.is_emailable,
-        case when members.is_emailable then members.email end as email,
+        {{ b2c_audience_person_columns() }},
         members.signed_up_at,
         members.orders_count,
         {{ audience_catalog_columns() }}

@@ -28,9 +28,7 @@ catalog_entry as (
 
 final as (
     select
-        members.person_id,
-        members.is_emailable,
-        case when members.is_emailable then members.email end as email,
+        {{ b2c_audience_person_columns() }},
         cast(members.shares_in_window as {{ dbt.type_int() }}) as shares_in_window,
         cast(members.reviews_in_window as {{ dbt.type_int() }}) as reviews_in_window,
         members.orders_count,

@@ -36,9 +36,7 @@ catalog_entry as (
 
 final as (
     select
-        members.person_id,
-        members.is_emailable,
-        case when members.is_emailable then members.email end as email,
+        {{ b2c_audience_person_columns() }},
         members.orders_count,
         members.lifetime_revenue,
         cast(members.revenue_percentile as double) as revenue_percentile,

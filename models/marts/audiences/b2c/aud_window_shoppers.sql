@@ -31,9 +31,7 @@ catalog_entry as (
 
 final as (
     select
-        members.person_id,
-        members.is_emailable,
-        case when members.is_emailable then members.email end as email,
+        {{ b2c_audience_person_columns() }},
         cast(members.product_views_in_window as {{ dbt.type_int() }}) as product_views_in_window,
         cast(members.orders_in_window as {{ dbt.type_int() }}) as orders_in_window,
         cast(members.email_opens_in_window as {{ dbt.type_int() }}) as email_opens_in_window,

@@ -9,8 +9,7 @@ memberships as (
 ),
 
 audience_catalog as (
-    select * from {{ ref('audience_catalog') }}
-    where audience_name in ({{ audience_name_list() }})
+    {{ built_audience_catalog() }}
 ),
 
 audience_sizes as (

@@ -74,10 +74,7 @@ final as (
             as audience_size_id,
         cast(publish_id as {{ dbt.type_int() }}) as publish_id,
         audience_name,
-        cast(members as {{ dbt.type_bigint() }}) as members,
-        cast(emailable_members as {{ dbt.type_bigint() }}) as emailable_members,
-        cast(entered_members as {{ dbt.type_bigint() }}) as entered_members,
-        cast(exited_members as {{ dbt.type_bigint() }}) as exited_members,
+        {{ audience_size_count_columns() }},
         cast(previous_members as {{ dbt.type_bigint() }}) as previous_members,
         1e0 * (members - previous_members) / nullif(previous_members, 0) as member_change_share,
         coalesce(

@@ -68,16 +68,11 @@ classified as {{ inline_cte() }} (
     from typed
 ),
 
-explained as {{ inline_cte() }} (
-    select
-        *,
-        case quarantine_reason
-            when 'unparseable_timestamp' then coalesce(raw_occurred_at, 'null occurred_at')
-            when 'future_timestamp' then raw_occurred_at
-            when 'unknown_event_type' then event_type
-        end as quarantine_detail
-    from classified
-),
+{{ explained_cte({
+    'unparseable_timestamp': "coalesce(raw_occurred_at, 'null occurred_at')",
+    'future_timestamp': 'raw_occurred_at',
+    'unknown_event_type': 'event_type',
+}, inline=true) }},
 
 {{ number_and_flag_deliveries(
     'explained', 'has_repeated_email_event_id', 'email_event_id', 'received_at, raw_occurred_at',
@@ -102,14 +97,7 @@ final as (
         occurred_at,
         received_at,
 
-        -- quarantine and redelivery
-        record_id,
-        quarantine_reason,
-        quarantine_detail,
-        is_duplicate,
-
-        -- the day of receipt: the partition an incremental run replaces
-        {{ received_on('received_at') }} as received_on
+        {{ quarantine_and_received_on_columns() }}
     from deliveries
 )
 

@@ -314,14 +314,7 @@ final as (
         raw_utm_medium as utm_medium,
         raw_utm_campaign as utm_campaign,
 
-        -- quarantine and redelivery
-        record_id,
-        quarantine_reason,
-        quarantine_detail,
-        is_duplicate,
-
-        -- the day of receipt: the partition an incremental run replaces
-        {{ received_on('received_at') }} as received_on
+        {{ quarantine_and_received_on_columns() }}
     from deliveries
 )
 

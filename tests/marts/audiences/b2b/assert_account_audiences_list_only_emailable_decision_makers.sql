@@ -24,12 +24,7 @@ reachable as (
 ),
 
 expected_lists as (
-    select
-        account_id,
-        count(*) as reachable_decision_makers,
-        {{ sorted_listagg('email', "', '") }} as reachable_decision_maker_emails
-    from reachable
-    group by account_id
+    {{ decision_maker_lists() }}
 ),
 
 {% set account_audiences = audience_models() | selectattr('member_type', 'equalto', 'account') | list %}

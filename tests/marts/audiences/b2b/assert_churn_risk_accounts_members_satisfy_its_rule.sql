@@ -15,29 +15,12 @@
 
 with
 
-accounts as (
-    select * from {{ ref('dim_accounts') }}
-),
-
-events as (
-    select * from {{ ref('int_events_identified') }}
-),
-
-crm_contacts as (
-    select * from {{ ref('int_crm_contacts_resolved') }}
-),
-
-email_events as (
-    select * from {{ ref('stg_raw__email_events') }}
-),
-
-support_tickets as (
-    select * from {{ ref('stg_raw__support_tickets') }}
-),
-
-audience as (
-    select * from {{ ref('aud_churn_risk_accounts') }}
-),
+{{ recount_import_ctes({
+    'accounts': 'dim_accounts',
+    'events': 'int_events_identified',
+    'support_tickets': 'stg_raw__support_tickets',
+    'audience': 'aud_churn_risk_accounts',
+}) }},
 
 active_users as (
     select

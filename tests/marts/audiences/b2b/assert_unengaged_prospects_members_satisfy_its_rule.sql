@@ -15,25 +15,11 @@
 
 with
 
-accounts as (
-    select * from {{ ref('dim_accounts') }}
-),
-
-events as (
-    select * from {{ ref('int_events_identified') }}
-),
-
-crm_contacts as (
-    select * from {{ ref('int_crm_contacts_resolved') }}
-),
-
-email_events as (
-    select * from {{ ref('stg_raw__email_events') }}
-),
-
-audience as (
-    select * from {{ ref('aud_unengaged_prospects') }}
-),
+{{ recount_import_ctes({
+    'accounts': 'dim_accounts',
+    'events': 'int_events_identified',
+    'audience': 'aud_unengaged_prospects',
+}) }},
 
 window_sign_ins as (
     {{- recount_events('account_id', sign_in_days, [('sign_ins', 'Signed In')]) }}

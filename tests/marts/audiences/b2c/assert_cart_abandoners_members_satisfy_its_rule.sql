@@ -7,17 +7,11 @@
 
 with
 
-persons as (
-    select * from {{ ref('dim_persons') }}
-),
-
-events as (
-    select * from {{ ref('int_events_identified') }}
-),
-
-audience as (
-    select * from {{ ref('aud_cart_abandoners') }}
-),
+{{ recount_import_ctes({
+    'persons': 'dim_persons',
+    'events': 'int_events_identified',
+    'audience': 'aud_cart_abandoners',
+}) }},
 
 adds_in_window as (
     select

@@ -11,17 +11,11 @@
 
 with
 
-persons as (
-    select * from {{ ref('dim_persons') }}
-),
-
-events as (
-    select * from {{ ref('int_events_identified') }}
-),
-
-audience as (
-    select * from {{ ref('aud_product_sharers') }}
-),
+{{ recount_import_ctes({
+    'persons': 'dim_persons',
+    'events': 'int_events_identified',
+    'audience': 'aud_product_sharers',
+}) }},
 
 window_actions as (
     {{- recount_events('person_id', days, [('shares', 'Product Shared'), ('reviews', 'Product Reviewed')]) }}
