@@ -99,31 +99,40 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     return connection
 
 
+def print_section(
+    connection: duckdb.DuckDBPyConnection, title: str, headers: list[str], sql: str
+) -> None:
+    """The rows `sql` reads, under `title`."""
+    rows = connection.execute(sql).fetchall()
+    print(f"\n{title}\n")
+    print_table(headers, rows)
+
+
 def print_report(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
     print(f"\nWarehouse: {path}\n")
     print_table(["raw table", "raw", "staged", "duplicates", "quarantined"], row_counts(connection))
-    reasons = connection.execute(
+    print_section(
+        connection,
+        "Quarantine reasons",
+        ["raw table", "reason", "rows"],
         "select source_table, quarantine_reason, count(*) from staging.stg_raw__quarantined_rows"
-        " group by all order by 1, 3 desc"
-    ).fetchall()
-    print("\nQuarantine reasons\n")
-    print_table(["raw table", "reason", "rows"], reasons)
-    persons = connection.execute(
+        " group by all order by 1, 3 desc",
+    )
+    print_section(
+        connection,
+        "Persons",
+        ["persons", "anonymous", "with 2+ devices"],
         "select count(*), count(*) filter (where is_anonymous),"
         " count(*) filter (where stitched_anonymous_id_count > 1)"
-        " from intermediate.int_persons_identified"
-    ).fetchall()
-    print("\nPersons\n")
-    print_table(["persons", "anonymous", "with 2+ devices"], persons)
-    sizes = connection.execute(
+        " from intermediate.int_persons_identified",
+    )
+    print_section(
+        connection,
+        "Audience sizes",
+        ["audience", "member", "members", "emailable", "base", "% of base", "small, not top"],
         "select audience_name, member_type, members, emailable_members, base_size,"
         " round(100 * share_of_base, 1), case when is_small_and_not_top_value then 'yes'"
-        " else '' end from marts.rpt_audience_sizes order by audience_priority"
-    ).fetchall()
-    print("\nAudience sizes\n")
-    print_table(
-        ["audience", "member", "members", "emailable", "base", "% of base", "small, not top"],
-        sizes,
+        " else '' end from marts.rpt_audience_sizes order by audience_priority",
     )
 
 

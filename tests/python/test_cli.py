@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from warehouse_helpers import attempt
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = [
@@ -33,15 +34,7 @@ def audiences(*arguments: str, env: dict[str, str] | None = None) -> subprocess.
     environment["PYTHONPATH"] = os.pathsep.join(
         [str(REPO_ROOT / "scripts"), environment.get("PYTHONPATH", "")]
     )
-    return subprocess.run(
-        [sys.executable, "-m", "audiences.cli", *arguments],
-        cwd=REPO_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    return attempt([sys.executable, "-m", "audiences.cli", *arguments], environment, timeout=60)
 
 
 def assert_one_line_failure(completed: subprocess.CompletedProcess, *expected: str) -> None:
@@ -102,8 +95,6 @@ def test_no_or_an_unknown_subcommand_is_one_line() -> None:
 )
 def test_a_bad_argument_is_one_line(arguments: list[str]) -> None:
     assert_one_line_failure(audiences(*arguments), f"audiences {arguments[0]}: error:")
-
-
 
 
 @pytest.mark.parametrize("command", [["report"], ["build"], ["publish"]])

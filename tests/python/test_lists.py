@@ -584,15 +584,7 @@ def test_the_readme_export_commands_run_as_written(serving_path: Path, tmp_path:
     (tmp_path / "scripts").symlink_to(REPO_ROOT / "scripts")
     env = {name: value for name, value in os.environ.items() if not name.startswith("AUDIENCES_")}
     env["AUDIENCES_SERVING_PATH"] = str(serving_path)
-    completed = subprocess.run(
-        ["bash", "-e", "-c", commands],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    completed = attempt(["bash", "-e", "-c", commands], env, cwd=tmp_path, timeout=300)
     assert completed.returncode == 0, output(completed)[-3000:]
     # the whole email list, then no change; the ads and CRM lists all added
     assert completed.stdout.count("EXPORTED") == 3 and "NO CHANGE for email" in completed.stdout

@@ -7,36 +7,22 @@ import json
 from pathlib import Path
 
 import load_raw
+import load_raw_helpers as helpers
 import pytest
 from audiences.raw_contract import column_names
-from load_raw_helpers import (
-    BATCH_COLUMN,
-    assert_refused_without_hints,
-    columns_of,
-    count,
-    load_in_process,
-    make_row,
-    make_rows,
-    query,
-    run_loader,
-    snapshot,
-    write_csv,
-    write_jsonl,
-    write_parquet,
-)
 
 # --- bad input ---------------------------------------------------------------------------
 
 
 def test_files_without_data_rows_load_zero_rows_and_say_so(tmp_path: Path, db_path: Path) -> None:
     data = tmp_path / "exports"
-    write_csv(data / "events.csv", [], column_names("events"))  # a header only
+    helpers.write_csv(data / "events.csv", [], column_names("events"))  # a header only
     (data / "identifies.csv").write_bytes(b"")  # not even a header
     (data / "email_events.jsonl").write_bytes(b"")
-    write_csv(data / "nps_responses" / "part-0.csv", make_rows("nps_responses", 2))
-    write_csv(data / "nps_responses" / "part-1.csv", [], column_names("nps_responses"))
+    helpers.write_csv(data / "nps_responses" / "part-0.csv", helpers.make_rows("nps_responses", 2))
+    helpers.write_csv(data / "nps_responses" / "part-1.csv", [], column_names("nps_responses"))
 
-    result = run_loader(data, db_path)
+    result = helpers.run_loader(data, db_path)
 
     assert result.returncode == 0, result.stderr
     for table, shown in [
@@ -47,7 +33,8 @@ def test_files_without_data_rows_load_zero_rows_and_say_so(tmp_path: Path, db_pa
     ]:
         assert f"note: {table}: {shown} holds no data rows: 0 rows loaded from it" in result.stdout
     assert "part-0.csv holds" not in result.stdout
-    assert [count(db_path, t) for t in ("events", "identifies", "nps_responses")] == [0, 0, 2]
+    counts = [helpers.count(db_path, t) for t in ("events", "identifies", "nps_responses")]
+    assert counts == [0, 0, 2]
 
 
 @pytest.mark.parametrize(
@@ -65,13 +52,13 @@ def test_a_bad_csv_line_is_refused_naming_file_and_line(
     tmp_path: Path, db_path: Path, bad_line: str, problem: str
 ) -> None:
     data = tmp_path / "exports"
-    path = write_csv(data / "events.csv", make_rows("events", 2))
+    path = helpers.write_csv(data / "events.csv", helpers.make_rows("events", 2))
     with path.open("a", newline="") as handle:
         handle.write(bad_line + "\r\n" + "e10,Page Viewed,a,u,acc,2026,2026,{},{}\r\n")
 
-    result = run_loader(data, db_path)
+    result = helpers.run_loader(data, db_path)
 
-    assert_refused_without_hints(result)
+    helpers.assert_refused_without_hints(result)
     assert f"events: events.csv line 4 {problem}" in result.stderr
     assert "missing columns" not in result.stderr
     assert not db_path.exists()
@@ -79,13 +66,15 @@ def test_a_bad_csv_line_is_refused_naming_file_and_line(
 
 def test_mixed_line_endings_are_refused_naming_the_line(tmp_path: Path, db_path: Path) -> None:
     data = tmp_path / "exports"
-    path = write_csv(data / "events.csv", make_rows("events", 2))  # lines end with \r\n
+    path = helpers.write_csv(
+        data / "events.csv", helpers.make_rows("events", 2)
+    )  # lines end with \r\n
     with path.open("a", newline="") as handle:
         handle.write("e9,Page Viewed,a9,u9,acc,2026,2026,{},{}\n")
 
-    result = run_loader(data, db_path)
+    result = helpers.run_loader(data, db_path)
 
-    assert_refused_without_hints(result)
+    helpers.assert_refused_without_hints(result)
     assert (
         "events: events.csv line 4 ends with \\n where the lines before end with" in result.stderr
     )
@@ -94,16 +83,20 @@ def test_mixed_line_endings_are_refused_naming_the_line(tmp_path: Path, db_path:
 def test_a_long_line_loads(tmp_path: Path, db_path: Path) -> None:
     data = tmp_path / "exports"
     long_text = json.dumps({"blob": "x" * 3_000_000})  # over DuckDB's default 2 MB per line
-    write_csv(
-        data / "events.csv", [*make_rows("events", 2), make_row("events", 2, properties=long_text)]
+    helpers.write_csv(
+        data / "events.csv",
+        [*helpers.make_rows("events", 2), helpers.make_row("events", 2, properties=long_text)],
     )
-    write_jsonl(data / "identifies.jsonl", [make_row("identifies", 0, traits=long_text)])
+    helpers.write_jsonl(
+        data / "identifies.jsonl", [helpers.make_row("identifies", 0, traits=long_text)]
+    )
 
-    result = run_loader(data, db_path)
+    result = helpers.run_loader(data, db_path)
 
     assert result.returncode == 0, result.stderr
-    assert query(db_path, "select max(length(properties)) from raw.events") == [(len(long_text),)]
-    assert query(db_path, "select max(length(traits)) from raw.identifies") == [(len(long_text),)]
+    longest = [(len(long_text),)]
+    assert helpers.query(db_path, "select max(length(properties)) from raw.events") == longest
+    assert helpers.query(db_path, "select max(length(traits)) from raw.identifies") == longest
 
 
 def test_a_line_over_the_limit_is_refused_briefly(
@@ -111,12 +104,13 @@ def test_a_line_over_the_limit_is_refused_briefly(
 ) -> None:
     monkeypatch.setattr(load_raw, "MAX_LINE_BYTES", 1024 * 1024)
     long_text = "y" * 1_500_000
-    write_csv(
-        tmp_path / "events.csv", [*make_rows("events", 2), make_row("events", 2, context=long_text)]
+    helpers.write_csv(
+        tmp_path / "events.csv",
+        [*helpers.make_rows("events", 2), helpers.make_row("events", 2, context=long_text)],
     )
 
     with pytest.raises(load_raw.LoadError) as caught:
-        load_in_process(tmp_path, tmp_path / "x.duckdb")
+        helpers.load_in_process(tmp_path, tmp_path / "x.duckdb")
 
     message = str(caught.value)
     assert "events.csv line 4 is longer than the loader's limit of 1 MB per line" in message
@@ -127,14 +121,17 @@ def test_a_line_over_the_limit_is_refused_briefly(
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
 def test_a_nul_byte_in_a_text_value_is_refused(tmp_path: Path, db_path: Path, fmt: str) -> None:
     data = tmp_path / "exports"
-    rows = [*make_rows("events", 2), make_row("events", 2, user_id="u\x002")]
-    {"csv": write_csv, "jsonl": write_jsonl, "parquet": write_parquet}[fmt](
-        data / f"events.{fmt}", rows
-    )
+    rows = [*helpers.make_rows("events", 2), helpers.make_row("events", 2, user_id="u\x002")]
+    write = {
+        "csv": helpers.write_csv,
+        "jsonl": helpers.write_jsonl,
+        "parquet": helpers.write_parquet,
+    }
+    write[fmt](data / f"events.{fmt}", rows)
 
-    result = run_loader(data, db_path)
+    result = helpers.run_loader(data, db_path)
 
-    assert_refused_without_hints(result)
+    helpers.assert_refused_without_hints(result)
     where = "row 3" if fmt == "parquet" else ("line 4" if fmt == "csv" else "line 3")
     assert (
         f"events: events.{fmt} {where}, column user_id: the value holds a NUL byte" in result.stderr
@@ -146,45 +143,46 @@ def test_a_nul_byte_in_a_text_value_is_refused(tmp_path: Path, db_path: Path, fm
 @pytest.mark.parametrize("value", ["epoch", "infinity", "-infinity", " Infinity "])
 def test_a_special_received_at_is_refused(tmp_path: Path, db_path: Path, value: str) -> None:
     good = tmp_path / "good"
-    write_csv(good / "identifies.csv", make_rows("identifies", 1))
-    assert run_loader(good, db_path).returncode == 0
-    before = snapshot(db_path)
+    helpers.write_csv(good / "identifies.csv", helpers.make_rows("identifies", 1))
+    assert helpers.run_loader(good, db_path).returncode == 0
+    before = helpers.snapshot(db_path)
     data = tmp_path / "exports"
     rows = [
-        make_row("identifies", 1, received_at="2026-07-01 10:00:00"),
-        make_row("identifies", 2, received_at=value),
+        helpers.make_row("identifies", 1, received_at="2026-07-01 10:00:00"),
+        helpers.make_row("identifies", 2, received_at=value),
     ]
-    write_csv(data / "identifies.csv", rows)
+    helpers.write_csv(data / "identifies.csv", rows)
 
-    result = run_loader(data, db_path)
+    result = helpers.run_loader(data, db_path)
 
-    assert_refused_without_hints(result)
+    helpers.assert_refused_without_hints(result)
     assert f"identifies: identifies.csv line 3, column received_at: {value!r}" in result.stderr
     assert "not a time" in result.stderr
-    assert snapshot(db_path) == before
+    assert helpers.snapshot(db_path) == before
 
 
 def test_occurred_at_is_kept_as_delivered(tmp_path: Path, db_path: Path) -> None:
     data = tmp_path / "exports"
-    write_csv(
-        data / "events.csv", [make_row("events", 0, occurred_at="epoch", received_at="2026-07-01")]
+    helpers.write_csv(
+        data / "events.csv",
+        [helpers.make_row("events", 0, occurred_at="epoch", received_at="2026-07-01")],
     )
 
-    result = run_loader(data, db_path)
+    result = helpers.run_loader(data, db_path)
 
     assert result.returncode == 0, result.stderr  # staging decides about occurred_at
-    assert query(db_path, "select occurred_at from raw.events") == [("epoch",)]
+    assert helpers.query(db_path, "select occurred_at from raw.events") == [("epoch",)]
 
 
 def test_a_malformed_json_line_is_refused_naming_the_line(tmp_path: Path, db_path: Path) -> None:
     data = tmp_path / "exports"
-    path = write_jsonl(data / "identifies.jsonl", make_rows("identifies", 2))
+    path = helpers.write_jsonl(data / "identifies.jsonl", helpers.make_rows("identifies", 2))
     with path.open("a") as handle:
         handle.write('{"user_id": "u9", oops}\n')
 
-    result = run_loader(data, db_path)
+    result = helpers.run_loader(data, db_path)
 
-    assert_refused_without_hints(result)
+    helpers.assert_refused_without_hints(result)
     assert "identifies.jsonl line 3 is not valid JSON" in result.stderr
     assert not db_path.exists()
 
@@ -227,8 +225,10 @@ def test_match_columns_names_missing_and_unexpected() -> None:
 
 
 def test_unsupported_and_mixed_formats_refused(tmp_path: Path) -> None:
-    write_csv(tmp_path / "crm_accounts" / "a.csv", make_rows("crm_accounts", 1))
-    write_parquet(tmp_path / "crm_accounts" / "b.parquet", make_rows("crm_accounts", 1))
+    helpers.write_csv(tmp_path / "crm_accounts" / "a.csv", helpers.make_rows("crm_accounts", 1))
+    helpers.write_parquet(
+        tmp_path / "crm_accounts" / "b.parquet", helpers.make_rows("crm_accounts", 1)
+    )
     (tmp_path / "events.xlsx").write_text("not really")
 
     discovery = load_raw.discover(tmp_path)
@@ -240,7 +240,7 @@ def test_unsupported_and_mixed_formats_refused(tmp_path: Path) -> None:
 
 def test_folder_skips_hidden_and_marker_files(tmp_path: Path) -> None:
     folder = tmp_path / "crm_accounts"
-    write_parquet(folder / "part-0.parquet", make_rows("crm_accounts", 1))
+    helpers.write_parquet(folder / "part-0.parquet", helpers.make_rows("crm_accounts", 1))
     (folder / "_SUCCESS").write_text("")
     (folder / ".part-0.parquet.crc").write_text("")
 
@@ -251,14 +251,14 @@ def test_folder_skips_hidden_and_marker_files(tmp_path: Path) -> None:
 
 
 def test_parquet_struct_becomes_json_text_and_types_kept(tmp_path: Path) -> None:
-    rows = [make_row("events", 0, properties={"price": 19.9, "sku": "A"}, received_at=None)]
-    write_parquet(tmp_path / "events.parquet", rows)
+    rows = [helpers.make_row("events", 0, properties={"price": 19.9, "sku": "A"}, received_at=None)]
+    helpers.write_parquet(tmp_path / "events.parquet", rows)
     db = tmp_path / "x.duckdb"
 
-    result = load_in_process(tmp_path, db)
+    result = helpers.load_in_process(tmp_path, db)
 
     assert result.tables["events"].rows_written == 1
-    got = query(db, "select typeof(properties), properties::json->>'sku' from raw.events")
+    got = helpers.query(db, "select typeof(properties), properties::json->>'sku' from raw.events")
     assert got == [("VARCHAR", "A")]
 
 
@@ -266,17 +266,20 @@ def test_empty_jsonl_file_loads_no_rows(tmp_path: Path) -> None:
     (tmp_path / "nps_responses.jsonl").write_text("")
     db = tmp_path / "x.duckdb"
 
-    result = load_in_process(tmp_path, db)
+    result = helpers.load_in_process(tmp_path, db)
 
     assert result.tables["nps_responses"].rows_written == 0
-    assert columns_of(db, "nps_responses") == [*column_names("nps_responses"), BATCH_COLUMN]
+    assert helpers.columns_of(db, "nps_responses") == [
+        *column_names("nps_responses"),
+        helpers.BATCH_COLUMN,
+    ]
     assert result.notes == [
         "note: nps_responses: nps_responses.jsonl holds no data rows: 0 rows loaded from it"
     ]
 
 
 def test_jsonl_non_object_record_refused(tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "events.jsonl", make_rows("events", 1))
+    path = helpers.write_jsonl(tmp_path / "events.jsonl", helpers.make_rows("events", 1))
     with path.open("a") as handle:
         handle.write("[1, 2]\n")
     discovery = load_raw.discover(tmp_path)

@@ -12,8 +12,13 @@ import duckdb
 import pandas as pd
 import pytest
 from audiences.runtime import end_of_day
-from comparison import EXAMPLES, mismatches
-from reference_helpers import reference_context, reference_dims, tiny_context
+from reference_helpers import (
+    assert_column_agrees,
+    assert_same_keys,
+    reference_context,
+    reference_dims,
+    tiny_context,
+)
 
 from tests.reference.account_audiences import (
     ACCOUNT_AUDIENCES,
@@ -47,29 +52,15 @@ def mart_account_audiences(warehouse: duckdb.DuckDBPyConnection) -> dict[str, pd
     return {name: cursor.sql(f"select * from marts.aud_{name}").df() for name in ACCOUNT_AUDIENCES}
 
 
-def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return frame.set_index(keys).sort_index()
-
-
 @pytest.mark.parametrize("audience", list(ACCOUNT_AUDIENCES))
 def test_reference_and_mart_have_the_same_members(
     mart_account_audiences: dict[str, pd.DataFrame],
     reference_account_audiences: dict[str, pd.DataFrame],
     audience: str,
 ) -> None:
-    keys = KEYS[audience]
     ours = reference_account_audiences[audience]
-    theirs = mart_account_audiences[audience]
     assert len(ours) > 0, f"the reference {audience} is empty on the test data set"
-    ours_keys = set(map(tuple, ours[keys].to_numpy()))
-    theirs_keys = set(map(tuple, theirs[keys].to_numpy()))
-    only_ours, only_theirs = sorted(ours_keys - theirs_keys), sorted(theirs_keys - ours_keys)
-    assert not only_ours and not only_theirs, (
-        f"aud_{audience}: {len(only_ours)} members only in the reference "
-        f"(e.g. {only_ours[:EXAMPLES]}), {len(only_theirs)} only in the mart "
-        f"(e.g. {only_theirs[:EXAMPLES]})"
-    )
-    assert len(theirs) == len(theirs_keys), f"aud_{audience} repeats a member"
+    assert_same_keys(ours, mart_account_audiences[audience], KEYS[audience], f"aud_{audience}")
 
 
 @pytest.mark.parametrize("audience", list(ACCOUNT_AUDIENCES))
@@ -93,21 +84,14 @@ def test_reference_and_mart_agree_on_every_column(
     audience: str,
 ) -> None:
     keys = KEYS[audience]
-    ours = _keyed(reference_account_audiences[audience], keys)
-    theirs = _keyed(mart_account_audiences[audience], keys)
-    common = ours.index.intersection(theirs.index)
-    assert len(common) > 0
+    ours, theirs = reference_account_audiences[audience], mart_account_audiences[audience]
     problems = []
-    for column in [c for c in ours.columns if c in theirs.columns]:
-        left, right = ours.loc[common, column], theirs.loc[common, column]
-        differ = mismatches(left, right)
-        if differ.any():
-            examples = "; ".join(
-                f"{key}: reference {left[key]!r}, mart {right[key]!r}"
-                for key in common[differ][:EXAMPLES]
-            )
-            problems.append(f"{column} differs for {int(differ.sum())} members, e.g. {examples}")
-    assert not problems, f"aud_{audience}:\n" + "\n".join(problems)
+    for column in [c for c in ours.columns if c in theirs.columns and c not in keys]:
+        try:
+            assert_column_agrees(ours, theirs, keys, column, f"aud_{audience}")
+        except AssertionError as problem:
+            problems.append(str(problem))
+    assert not problems, "\n".join(problems)
 
 
 # The reference's own rules on hand-made rows (A = 2026-06-30 12:00:00)

@@ -16,18 +16,7 @@ from audiences.raw_contract import RAW_TABLES, column_names
 from audiences.runtime import dbt_env, end_of_day
 from warehouse_helpers import build, dbt_result, load
 
-from tests.reference.staging import (
-    order_items,
-    stage_crm_accounts,
-    stage_crm_contacts,
-    stage_email_events,
-    stage_events,
-    stage_identifies,
-    stage_nps_responses,
-    stage_privacy_requests,
-    stage_subscriptions,
-    stage_support_tickets,
-)
+from tests.reference import staging
 from tests.reference.vars import ReferenceVars
 
 AT = "2026-03-01T10:00:00Z"
@@ -491,15 +480,15 @@ def test_unreadable_identify_traits_are_unknown_not_quarantined(
 
 
 REFERENCE_STAGING = {
-    "events": ("event_id", lambda raw, aliases, v: stage_events(raw, aliases, v)),
-    "identifies": ("user_id", lambda raw, aliases, v: stage_identifies(raw, v)),
-    "email_events": ("email_event_id", lambda raw, aliases, v: stage_email_events(raw, v)),
-    "crm_accounts": ("account_id", lambda raw, aliases, v: stage_crm_accounts(raw)),
-    "crm_contacts": ("contact_id", lambda raw, aliases, v: stage_crm_contacts(raw)),
-    "subscriptions": ("subscription_id", lambda raw, aliases, v: stage_subscriptions(raw)),
-    "support_tickets": ("ticket_id", lambda raw, aliases, v: stage_support_tickets(raw)),
-    "nps_responses": ("response_id", lambda raw, aliases, v: stage_nps_responses(raw)),
-    "privacy_requests": ("request_id", lambda raw, aliases, v: stage_privacy_requests(raw)),
+    "events": ("event_id", lambda raw, aliases, v: staging.stage_events(raw, aliases, v)),
+    "identifies": ("user_id", lambda raw, aliases, v: staging.stage_identifies(raw, v)),
+    "email_events": ("email_event_id", lambda raw, aliases, v: staging.stage_email_events(raw, v)),
+    "crm_accounts": ("account_id", lambda raw, aliases, v: staging.stage_crm_accounts(raw)),
+    "crm_contacts": ("contact_id", lambda raw, aliases, v: staging.stage_crm_contacts(raw)),
+    "subscriptions": ("subscription_id", lambda raw, aliases, v: staging.stage_subscriptions(raw)),
+    "support_tickets": ("ticket_id", lambda raw, aliases, v: staging.stage_support_tickets(raw)),
+    "nps_responses": ("response_id", lambda raw, aliases, v: staging.stage_nps_responses(raw)),
+    "privacy_requests": ("request_id", lambda raw, aliases, v: staging.stage_privacy_requests(raw)),
 }
 
 
@@ -520,7 +509,7 @@ def test_the_pandas_reference_reads_the_same_order_lines(
 ) -> None:
     raw = staged.execute("select * from raw.events").df()
     aliases = staged.execute("select * from reference.event_name_aliases").df()
-    lines = order_items(stage_events(raw, aliases, ReferenceVars()))
+    lines = staging.order_items(staging.stage_events(raw, aliases, ReferenceVars()))
     expected = sorted(zip(lines["event_id"], lines["quantity"].astype(int), strict=True))
     actual = staged.execute(
         "select event_id, quantity from staging.stg_raw__order_items"

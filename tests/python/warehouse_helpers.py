@@ -16,11 +16,23 @@ from audiences.runtime import REPO_ROOT, dbt, dbt_env, run_captured, venv_execut
 Completed = subprocess.CompletedProcess[str]
 
 
-def attempt(command: Sequence[str], env: Mapping[str, str] | None = None) -> Completed:
-    """Run `command` from the repository with its output captured, and return whatever the
-    exit code (run_captured when a failure should simply fail the test)."""
+def attempt(
+    command: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    cwd: Path = REPO_ROOT,
+    timeout: float | None = None,
+) -> Completed:
+    """Run `command` from the repository (or `cwd`) with its output captured, and return
+    whatever the exit code (run_captured when a failure should simply fail the test)."""
     return subprocess.run(
-        list(command), cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
+        list(command),
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
     )
 
 

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tests.reference.accounts import events_of_undeleted_persons, is_decision_maker
-from tests.reference.audiences import load_catalog
+from tests.reference.accounts import (
+    contact_opens,
+    events_of_undeleted_persons,
+    is_decision_maker,
+)
+from tests.reference.audiences import with_catalog
 from tests.reference.common import at, days_from, in_window
 from tests.reference.context import SEEDS_DIR, Context
 from tests.reference.vars import AccountAudienceVars
@@ -22,6 +26,8 @@ __all__ = ["ACCOUNT_AUDIENCES", "AccountAudienceVars", "AccountInputs"]
 
 DECISION_MAKER_COLUMNS = ["reachable_decision_makers", "reachable_decision_maker_emails"]
 CATALOG_COLUMNS = ["audience_name", "recommended_campaign", "audience_priority"]
+ACCOUNT_COLUMNS = ["account_id", "account_name", "domain"]  # every account audience opens with
+CUSTOMER_COLUMNS = [*ACCOUNT_COLUMNS, "plan", "mrr"]  # and the customer audiences go on with
 
 
 @dataclass(frozen=True)
@@ -96,24 +102,8 @@ def _active_users(accounts: pd.Series, ctx: Context, newest: float, oldest: floa
 
 
 def _contact_opens(accounts: pd.Series, ctx: Context, days: float) -> pd.Series:
-    """Email opens in the window matched to an account's contact by user_id or by email, each
-    open counted once per account."""
-    contacts = ctx.crm_contacts
-    contacts = contacts[contacts["account_id"].notna()]
-    events = ctx.email_events
-    opens = events[
-        (events["event_type"] == "opened") & in_window(events["occurred_at"], ctx.as_of, days)
-    ]
-    by_user = opens[opens["user_id"].notna()].merge(
-        contacts.loc[contacts["user_id"].notna(), ["account_id", "user_id"]].drop_duplicates(),
-        on="user_id",
-    )
-    by_email = opens[opens["email"].notna()].merge(
-        contacts.loc[contacts["email"].notna(), ["account_id", "email"]].drop_duplicates(),
-        on="email",
-    )
-    matched = pd.concat([by_user, by_email], ignore_index=True)
-    matched = matched.drop_duplicates(["account_id", "email_event_id"])
+    """Email opens in the window matched to an account's contact, counted per account."""
+    matched = contact_opens(ctx, days)
     return at(accounts, matched.groupby("account_id").size()).fillna(0).astype("Int64")
 
 
@@ -136,24 +126,48 @@ def _finish(
     out = members[columns].join(lists, on="account_id")
     out["reachable_decision_makers"] = out["reachable_decision_makers"].fillna(0).astype("int64")
     out["reachable_decision_maker_emails"] = out["reachable_decision_maker_emails"].astype(object)
-    return _with_catalog(inputs, name, out)
+    return with_catalog(out, name)
 
 
-def _with_catalog(inputs: AccountInputs, name: str, out: pd.DataFrame) -> pd.DataFrame:
-    entry = load_catalog().set_index("audience_name").loc[name]
-    out = out.copy()
-    out["audience_name"] = name
-    out["audience_type"] = entry["audience_type"]
-    out["audience_description"] = entry["description"]
-    out["audience_owner"] = entry["owner"]
-    out["recommended_campaign"] = entry["recommended_campaign"]
-    out["audience_priority"] = int(entry["priority"])
-    return out.reset_index(drop=True)
+AccountAudience = Callable[[AccountInputs], pd.DataFrame]
+Members = Callable[[AccountInputs, pd.DataFrame], pd.DataFrame]
+ACCOUNT_AUDIENCES: dict[str, AccountAudience] = {}
 
 
-def high_value_prospects(inputs: AccountInputs) -> pd.DataFrame:
+def _account_audience(name: str, columns: list[str]) -> Callable[[Members], AccountAudience]:
+    """Registers in ACCOUNT_AUDIENCES the audience `name` whose function picks its members from
+    a copy of dim_accounts (adding the columns it computes); the audience keeps `columns` of
+    them and what _finish adds."""
+
+    def register(members: Members) -> AccountAudience:
+        def audience(inputs: AccountInputs) -> pd.DataFrame:
+            return _finish(inputs, name, members(inputs, inputs.accounts.copy()), columns)
+
+        ACCOUNT_AUDIENCES[name] = audience
+        return audience
+
+    return register
+
+
+@_account_audience(
+    "high_value_prospects",
+    [
+        *ACCOUNT_COLUMNS,
+        "account_status",
+        "industry",
+        "employee_count",
+        "is_large_company",
+        "is_target_industry",
+        "pricing_page_views_in_window",
+        "demo_requests_in_window",
+        "sign_ins_in_window",
+        "has_pricing_intent",
+        "has_demo_intent",
+        "has_trial_intent",
+    ],
+)
+def high_value_prospects(inputs: AccountInputs, a: pd.DataFrame) -> pd.DataFrame:
     ctx, v = inputs.ctx, inputs.vars
-    a = inputs.accounts.copy()
     aid, days = a["account_id"], v.hvp_intent_days
     seed = pd.read_csv(SEEDS_DIR / "target_industries.csv", dtype=str)
     targets = set(seed["industry"].str.strip().str.lower())
@@ -175,29 +189,29 @@ def high_value_prospects(inputs: AccountInputs) -> pd.DataFrame:
     ).astype(bool)
     fits = a["is_large_company"] | a["is_target_industry"]
     intent = a["has_pricing_intent"] | a["has_demo_intent"] | a["has_trial_intent"]
-    members = a[~a["is_paying"].astype(bool) & fits & intent]
-    columns = [
-        "account_id",
-        "account_name",
-        "domain",
+    return a[~a["is_paying"].astype(bool) & fits & intent]
+
+
+@_account_audience(
+    "unengaged_prospects",
+    [
+        *ACCOUNT_COLUMNS,
         "account_status",
-        "industry",
-        "employee_count",
-        "is_large_company",
-        "is_target_industry",
-        "pricing_page_views_in_window",
-        "demo_requests_in_window",
+        "trial_started_at",
+        "last_demo_requested_at",
         "sign_ins_in_window",
-        "has_pricing_intent",
-        "has_demo_intent",
-        "has_trial_intent",
-    ]
-    return _finish(inputs, "high_value_prospects", members, columns)
-
-
-def unengaged_prospects(inputs: AccountInputs) -> pd.DataFrame:
+        "last_sign_in_at",
+        "last_checkout_started_at",
+        "last_subscription_started_at",
+        "contact_email_opens_in_window",
+        "has_no_recent_sign_in",
+        "has_stalled_checkout",
+        "has_no_recent_email_open",
+        "unengaged_signals",
+    ],
+)
+def unengaged_prospects(inputs: AccountInputs, a: pd.DataFrame) -> pd.DataFrame:
     ctx, v = inputs.ctx, inputs.vars
-    a = inputs.accounts.copy()
     aid = a["account_id"]
     sign_ins = _account_events(ctx, "Signed In")
     a["sign_ins_in_window"] = _count(
@@ -221,78 +235,24 @@ def unengaged_prospects(inputs: AccountInputs) -> pd.DataFrame:
         & in_cycle
         & (a["unengaged_signals"] >= v.unengaged_min_signals)
     )
-    columns = [
-        "account_id",
-        "account_name",
-        "domain",
-        "account_status",
-        "trial_started_at",
-        "last_demo_requested_at",
-        "sign_ins_in_window",
-        "last_sign_in_at",
-        "last_checkout_started_at",
-        "last_subscription_started_at",
-        "contact_email_opens_in_window",
-        "has_no_recent_sign_in",
-        "has_stalled_checkout",
-        "has_no_recent_email_open",
-        "unengaged_signals",
-    ]
-    return _finish(inputs, "unengaged_prospects", a[chosen.astype(bool)], columns)
+    return a[chosen.astype(bool)]
 
 
-def onboarding_customers(inputs: AccountInputs) -> pd.DataFrame:
+@_account_audience(
+    "onboarding_customers",
+    [*CUSTOMER_COLUMNS, "customer_since", "days_since_customer", "users_count", "active_users_7d"],
+)
+def onboarding_customers(inputs: AccountInputs, a: pd.DataFrame) -> pd.DataFrame:
     ctx = inputs.ctx
-    a = inputs.accounts.copy()
     recent = in_window(a["customer_since"], ctx.as_of, inputs.vars.onboarding_days)
     a["days_since_customer"] = days_from(a["customer_since"], ctx.day)
-    members = a[a["is_paying"].astype(bool) & recent.fillna(False).astype(bool)]
-    columns = [
-        "account_id",
-        "account_name",
-        "domain",
-        "plan",
-        "mrr",
-        "customer_since",
-        "days_since_customer",
-        "users_count",
-        "active_users_7d",
-    ]
-    return _finish(inputs, "onboarding_customers", members, columns)
+    return a[a["is_paying"].astype(bool) & recent.fillna(False).astype(bool)]
 
 
-def upgrade_candidates(inputs: AccountInputs) -> pd.DataFrame:
-    ctx, v = inputs.ctx, inputs.vars
-    a = inputs.accounts.copy()
-    aid, days = a["account_id"], v.upgrade_window_days
-    a["pricing_page_views_in_window"] = _count(aid, _pricing_views(ctx), "occurred_at", ctx, days)
-    ads = _account_events(ctx, "Ad Clicked")
-    a["ad_clicks_in_window"] = _count(aid, ads, "occurred_at", ctx, days)
-    usage_ratio = a["usage_this_month"] / a["monthly_usage_limit"].where(
-        a["monthly_usage_limit"] != 0
-    )
-    signals = pd.DataFrame(
-        {
-            "pricing_views": a["pricing_page_views_in_window"] >= v.upgrade_min_pricing_views,
-            "usage_limit": (usage_ratio > v.upgrade_usage_ratio).fillna(False),
-            "seat_limit": (
-                (a["seat_limit"] > 0) & (a["seats_used"] >= a["seat_limit"])
-            ).fillna(False),
-            "ad_click": a["ad_clicks_in_window"] >= 1,
-        }
-    ).astype(bool)
-    a["has_pricing_views"] = signals["pricing_views"]
-    a["is_near_usage_limit"] = signals["usage_limit"]
-    a["is_at_seat_limit"] = signals["seat_limit"]
-    a["has_ad_click"] = signals["ad_click"]
-    chosen = a["is_paying"].astype(bool) & signals.any(axis=1)
-    a["upgrade_signals"] = signals.apply(lambda row: ",".join(row.index[row.to_numpy()]), axis=1)
-    columns = [
-        "account_id",
-        "account_name",
-        "domain",
-        "plan",
-        "mrr",
+@_account_audience(
+    "upgrade_candidates",
+    [
+        *CUSTOMER_COLUMNS,
         "pricing_page_views_in_window",
         "usage_this_month",
         "monthly_usage_limit",
@@ -305,13 +265,53 @@ def upgrade_candidates(inputs: AccountInputs) -> pd.DataFrame:
         "is_at_seat_limit",
         "has_ad_click",
         "upgrade_signals",
-    ]
-    return _finish(inputs, "upgrade_candidates", a[chosen], columns)
-
-
-def churn_risk_accounts(inputs: AccountInputs) -> pd.DataFrame:
+    ],
+)
+def upgrade_candidates(inputs: AccountInputs, a: pd.DataFrame) -> pd.DataFrame:
     ctx, v = inputs.ctx, inputs.vars
-    a = inputs.accounts.copy()
+    aid, days = a["account_id"], v.upgrade_window_days
+    a["pricing_page_views_in_window"] = _count(aid, _pricing_views(ctx), "occurred_at", ctx, days)
+    ads = _account_events(ctx, "Ad Clicked")
+    a["ad_clicks_in_window"] = _count(aid, ads, "occurred_at", ctx, days)
+    usage_ratio = a["usage_this_month"] / a["monthly_usage_limit"].where(
+        a["monthly_usage_limit"] != 0
+    )
+    at_seat_limit = (a["seat_limit"] > 0) & (a["seats_used"] >= a["seat_limit"])
+    signals = pd.DataFrame(
+        {
+            "pricing_views": a["pricing_page_views_in_window"] >= v.upgrade_min_pricing_views,
+            "usage_limit": (usage_ratio > v.upgrade_usage_ratio).fillna(False),
+            "seat_limit": at_seat_limit.fillna(False),
+            "ad_click": a["ad_clicks_in_window"] >= 1,
+        }
+    ).astype(bool)
+    a["has_pricing_views"] = signals["pricing_views"]
+    a["is_near_usage_limit"] = signals["usage_limit"]
+    a["is_at_seat_limit"] = signals["seat_limit"]
+    a["has_ad_click"] = signals["ad_click"]
+    chosen = a["is_paying"].astype(bool) & signals.any(axis=1)
+    a["upgrade_signals"] = signals.apply(lambda row: ",".join(row.index[row.to_numpy()]), axis=1)
+    return a[chosen]
+
+
+@_account_audience(
+    "churn_risk_accounts",
+    [
+        *CUSTOMER_COLUMNS,
+        "churn_risk_score",
+        "has_usage_drop",
+        "has_no_contact_email_open",
+        "is_nps_detractor",
+        "has_many_tickets",
+        "active_users_in_window",
+        "active_users_prev_window",
+        "contact_email_opens_in_window",
+        "latest_nps_score",
+        "tickets_in_window",
+    ],
+)
+def churn_risk_accounts(inputs: AccountInputs, a: pd.DataFrame) -> pd.DataFrame:
+    ctx, v = inputs.ctx, inputs.vars
     aid, days = a["account_id"], v.churn_risk_window_days
     a["active_users_in_window"] = _active_users(aid, ctx, 0, days)
     a["active_users_prev_window"] = _active_users(aid, ctx, days, 2 * days)
@@ -333,24 +333,7 @@ def churn_risk_accounts(inputs: AccountInputs) -> pd.DataFrame:
         + a["has_many_tickets"].astype(int)
     )
     chosen = a["is_paying"].astype(bool) & (a["churn_risk_score"] >= v.churn_risk_min_score)
-    columns = [
-        "account_id",
-        "account_name",
-        "domain",
-        "plan",
-        "mrr",
-        "churn_risk_score",
-        "has_usage_drop",
-        "has_no_contact_email_open",
-        "is_nps_detractor",
-        "has_many_tickets",
-        "active_users_in_window",
-        "active_users_prev_window",
-        "contact_email_opens_in_window",
-        "latest_nps_score",
-        "tickets_in_window",
-    ]
-    return _finish(inputs, "churn_risk_accounts", a[chosen], columns)
+    return a[chosen]
 
 
 def product_champions(inputs: AccountInputs) -> pd.DataFrame:
@@ -399,14 +382,7 @@ def product_champions(inputs: AccountInputs) -> pd.DataFrame:
             ).to_numpy(),
         }
     )
-    return _with_catalog(inputs, "product_champions", out)
+    return with_catalog(out, "product_champions")
 
 
-ACCOUNT_AUDIENCES: dict[str, Callable[[AccountInputs], pd.DataFrame]] = {
-    "high_value_prospects": high_value_prospects,
-    "unengaged_prospects": unengaged_prospects,
-    "onboarding_customers": onboarding_customers,
-    "upgrade_candidates": upgrade_candidates,
-    "churn_risk_accounts": churn_risk_accounts,
-    "product_champions": product_champions,
-}
+ACCOUNT_AUDIENCES["product_champions"] = product_champions

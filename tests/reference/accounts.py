@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 
 from tests.reference.common import at, in_window
-from tests.reference.context import Context, prepare
+from tests.reference.context import Context, from_raw
 from tests.reference.persons import _contact_and_profile, _deleted, _persons, nps_category
-from tests.reference.vars import ReferenceVars
 
 COLUMNS = [
     "account_id",
@@ -104,18 +103,30 @@ def _count(keys: pd.Series, rows: pd.DataFrame, key: str = "account_id") -> pd.S
     return at(keys, rows.groupby(key).size()).fillna(0).astype("Int64")
 
 
-def compute_dim_accounts(
-    raw: dict[str, pd.DataFrame] | None,
-    as_of: pd.Timestamp,
-    vars: ReferenceVars | None = None,
-    *,
-    context: Context | None = None,
-) -> pd.DataFrame:
+def contact_opens(ctx: Context, days: float) -> pd.DataFrame:
+    """Email opens in the `days` up to as_of matched to an account's contact by user_id or by
+    email, each open once per account."""
+    contacts = ctx.crm_contacts
+    contacts = contacts[contacts["account_id"].notna()]
+    events = ctx.email_events
+    opens = events[
+        (events["event_type"] == "opened") & in_window(events["occurred_at"], ctx.as_of, days)
+    ]
+    by_user = opens[opens["user_id"].notna()].merge(
+        contacts.loc[contacts["user_id"].notna(), ["account_id", "user_id"]].drop_duplicates(),
+        on="user_id",
+    )
+    by_email = opens[opens["email"].notna()].merge(
+        contacts.loc[contacts["email"].notna(), ["account_id", "email"]].drop_duplicates(),
+        on="email",
+    )
+    matched = pd.concat([by_user, by_email], ignore_index=True)
+    return matched.drop_duplicates(["account_id", "email_event_id"])
+
+
+@from_raw
+def compute_dim_accounts(ctx: Context) -> pd.DataFrame:
     """dim_accounts from the raw tables (or from an already prepared context)."""
-    if context is None:
-        assert raw is not None
-        context = prepare(raw, as_of, vars)
-    ctx = context
     a, d = ctx.as_of, ctx.day
     accounts = ctx.crm_accounts
     accounts = accounts[accounts["created_at"] <= a].drop(columns="updated_at")
@@ -237,22 +248,7 @@ def compute_dim_accounts(
         accounts["features_used_30d"].astype("float64") / all_features if all_features else np.nan
     )
 
-    email_events = ctx.email_events
-    opens = email_events[
-        (email_events["event_type"] == "opened") & in_window(email_events["occurred_at"], a, 30)
-    ]
-    by_user = opens[opens["user_id"].notna()].merge(
-        contacts.loc[contacts["user_id"].notna(), ["account_id", "user_id"]].drop_duplicates(),
-        on="user_id",
-    )
-    by_email = opens[opens["email"].notna()].merge(
-        contacts.loc[contacts["email"].notna(), ["account_id", "email"]].drop_duplicates(),
-        on="email",
-    )
-    matched = pd.concat([by_user, by_email], ignore_index=True).drop_duplicates(
-        ["account_id", "email_event_id"]
-    )
-    accounts["contact_email_opens_30d"] = _count(aid, matched)
+    accounts["contact_email_opens_30d"] = _count(aid, contact_opens(ctx, 30))
 
     tickets = ctx.support_tickets[ctx.support_tickets["opened_at"] <= a]
     accounts["tickets_30d"] = _count(aid, tickets[in_window(tickets["opened_at"], a, 30)])

@@ -335,14 +335,21 @@ def finish(inputs: AudienceInputs, name: str, members: pd.DataFrame) -> pd.DataF
     email = at(kept["person_id"], persons["email"]).astype(object)
     kept.insert(1, "is_emailable", emailable)
     kept.insert(2, "email", email.where(emailable, None))
+    return with_catalog(kept, name)
+
+
+def with_catalog(members: pd.DataFrame, name: str) -> pd.DataFrame:
+    """`members` (a person or an account audience) with the catalog row of `name`, numbered
+    from 0."""
     entry = load_catalog().set_index("audience_name").loc[name]
-    kept["audience_name"] = name
-    kept["audience_type"] = entry["audience_type"]
-    kept["audience_description"] = entry["description"]
-    kept["audience_owner"] = entry["owner"]
-    kept["recommended_campaign"] = entry["recommended_campaign"]
-    kept["audience_priority"] = int(entry["priority"])
-    return kept.reset_index(drop=True)
+    out = members.copy()
+    out["audience_name"] = name
+    out["audience_type"] = entry["audience_type"]
+    out["audience_description"] = entry["description"]
+    out["audience_owner"] = entry["owner"]
+    out["recommended_campaign"] = entry["recommended_campaign"]
+    out["audience_priority"] = int(entry["priority"])
+    return out.reset_index(drop=True)
 
 
 def compute_b2c_audiences(inputs: AudienceInputs) -> dict[str, pd.DataFrame]:

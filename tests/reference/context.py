@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 import pandas as pd
@@ -107,3 +110,36 @@ def prepare(
         nps_responses=stage_nps_responses(raw["nps_responses"]),
         privacy_requests=stage_privacy_requests(raw["privacy_requests"]),
     )
+
+
+class FromRaw(Protocol):
+    """A reference table computed from the raw tables `raw` at `as_of`, or from an already
+    prepared `context` (then `raw` may be None)."""
+
+    def __call__(
+        self,
+        raw: dict[str, pd.DataFrame] | None,
+        as_of: pd.Timestamp,
+        vars: ReferenceVars | None = None,
+        *,
+        context: Context | None = None,
+    ) -> pd.DataFrame: ...
+
+
+def from_raw(compute: Callable[[Context], pd.DataFrame]) -> FromRaw:
+    """`compute`, a reference table from a context, made a FromRaw."""
+
+    @functools.wraps(compute)
+    def computed(
+        raw: dict[str, pd.DataFrame] | None,
+        as_of: pd.Timestamp,
+        vars: ReferenceVars | None = None,
+        *,
+        context: Context | None = None,
+    ) -> pd.DataFrame:
+        if context is None:
+            assert raw is not None
+            context = prepare(raw, as_of, vars)
+        return compute(context)
+
+    return computed

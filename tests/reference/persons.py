@@ -16,21 +16,11 @@ from tests.reference.common import (
     round_half_away,
     whole_years,
 )
-from tests.reference.context import Context, prepare
-from tests.reference.vars import ReferenceVars
+from tests.reference.context import Context, from_raw
+from tests.reference.staging import PLACE_LANGUAGE_JOB_TRAITS, TRAITS
 
-PROFILE_TRAITS = [
-    "first_name",
-    "last_name",
-    "gender",
-    "birth_date",
-    "country",
-    "region",
-    "city",
-    "postal_code",
-    "language",
-    "job_title",
-]
+# the newest of each identify trait but the email and the opt-in, which have their own rules
+PROFILE_TRAITS = [trait for trait in TRAITS if trait not in {"email", "marketing_opt_in"}]
 SUPPRESSING_EMAIL_EVENTS = {"unsubscribed", "complained", "bounced"}
 
 COLUMNS = [
@@ -48,12 +38,7 @@ COLUMNS = [
     "birth_date",
     "age",
     "age_band",
-    "country",
-    "region",
-    "city",
-    "postal_code",
-    "language",
-    "job_title",
+    *PLACE_LANGUAGE_JOB_TRAITS,
     "first_seen_at",
     "last_seen_at",
     "signed_up_at",
@@ -528,18 +513,9 @@ def _scores(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     return persons
 
 
-def compute_dim_persons(
-    raw: dict[str, pd.DataFrame] | None,
-    as_of: pd.Timestamp,
-    vars: ReferenceVars | None = None,
-    *,
-    context: Context | None = None,
-) -> pd.DataFrame:
+@from_raw
+def compute_dim_persons(ctx: Context) -> pd.DataFrame:
     """dim_persons from the raw tables (or from an already prepared context)."""
-    if context is None:
-        assert raw is not None
-        context = prepare(raw, as_of, vars)
-    ctx = context
     persons = _persons(ctx)
     persons = _contact_and_profile(ctx, persons)
     persons = _consent(ctx, persons)

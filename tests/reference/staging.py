@@ -43,18 +43,15 @@ EMAIL_EVENT_TYPES = {
 PLANS = {"free", "trial", "starter", "pro", "enterprise"}
 SUBSCRIPTION_STATUSES = {"trialing", "active", "past_due", "canceled"}
 REQUEST_TYPES = {"delete", "opt_out"}
+# the traits an identify carries, in the order the staged identifies have them
+PLACE_LANGUAGE_JOB_TRAITS = ["country", "region", "city", "postal_code", "language", "job_title"]
 TRAITS = [
     "email",
     "first_name",
     "last_name",
     "birth_date",
     "gender",
-    "country",
-    "region",
-    "city",
-    "postal_code",
-    "language",
-    "job_title",
+    *PLACE_LANGUAGE_JOB_TRAITS,
     "marketing_opt_in",
 ]
 
