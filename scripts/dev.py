@@ -114,9 +114,7 @@ def publish_weekly(duckdb_path: Path, serving: Path, end_date: str, weeks: int) 
         publish_command(duckdb_path, serving, ["--as-of", as_of], new_history=index == 0)
 
 
-def generate(
-    duckdb_path: Path, persons: int, seed: int, end_date: str, publish_weeks: int
-) -> None:
+def generate(duckdb_path: Path, persons: int, seed: int, end_date: str, publish_weeks: int) -> None:
     duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     command = audiences("generate", "--persons", str(persons), "--seed", str(seed))
     command += ["--end-date", end_date, "--publish-weeks", str(publish_weeks)]
@@ -163,8 +161,13 @@ def query_job(args: argparse.Namespace) -> None:
 def export_job(args: argparse.Namespace) -> None:
     set_up()
     command = audiences(
-        "export", "--destination", args.destination, "--out", str(Path(args.out).resolve()),
-        "--format", args.format,
+        "export",
+        "--destination",
+        args.destination,
+        "--out",
+        str(Path(args.out).resolve()),
+        "--format",
+        args.format,
     )
     command += ["--changes-only"] if args.changes_only else []
     completed = subprocess.run(command, cwd=REPO_ROOT, check=False)
@@ -184,6 +187,7 @@ def test_job(args: argparse.Namespace) -> None:
     duckdb_path.unlink(missing_ok=True)
     env = project_env(duckdb_path, serving)
     run([venv_bin("ruff"), "check", "scripts", "tests"], env)
+    run([venv_bin("ruff"), "format", "--check", "scripts", "tests"], env)
     generate(duckdb_path, TEST_PERSONS, TEST_SEED, TEST_END_DATE, PUBLISH_WEEKS)
     publish_weekly(duckdb_path, serving, TEST_END_DATE, PUBLISH_WEEKS)
     # publishes leave unit tests out (scripts/publish.py): here they run, on the built warehouse
@@ -225,7 +229,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     main_parser.add_argument("--seed", type=int, default=42)
     main_parser.add_argument("--end-date", default=dt.datetime.now(dt.UTC).date().isoformat())
     main_parser.add_argument(
-        "--publish-weeks", type=int, default=PUBLISH_WEEKS,
+        "--publish-weeks",
+        type=int,
+        default=PUBLISH_WEEKS,
         help="publish the end of each of this many weeks before the end date first (history, "
         "lift); 0 publishes once",
     )
@@ -254,7 +260,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     export_parser.add_argument("--destination", required=True, choices=["email", "ads", "crm"])
     export_parser.add_argument(
-        "--changes-only", action="store_true",
+        "--changes-only",
+        action="store_true",
         help="only the added, changed and removed rows since the previous export",
     )
     export_parser.add_argument("--out", required=True, help="the folder to export into")

@@ -13,9 +13,7 @@ def sorted_rows(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame.reset_index(drop=True)
     columns = list(frame.columns)
-    return frame.sort_values(columns, na_position="first", kind="mergesort").reset_index(
-        drop=True
-    )
+    return frame.sort_values(columns, na_position="first", kind="mergesort").reset_index(drop=True)
 
 
 def frame_difference(
@@ -35,9 +33,7 @@ def frame_difference(
     return None
 
 
-def assert_same_rows(
-    left: pd.DataFrame, right: pd.DataFrame, name: str, sort: bool = True
-) -> None:
+def assert_same_rows(left: pd.DataFrame, right: pd.DataFrame, name: str, sort: bool = True) -> None:
     """Fail a test, naming the table, unless both frames hold the same rows."""
     if sort:
         left, right = sorted_rows(left), sorted_rows(right)

@@ -41,9 +41,11 @@ def test_the_readme_has_a_cli_a_python_and_a_sqlalchemy_snippet() -> None:
 @pytest.mark.parametrize("index", range(3), ids=["duckdb_cli", "python", "sqlalchemy"])
 def test_a_connect_snippet_runs_as_written(clone_like: Path, index: int) -> None:
     language, code = connect_snippets()[index]
-    command = ["bash", "-c", code] if language == "sh" else [
-        str(REPO_ROOT / ".venv" / "bin" / "python"), "-c", code
-    ]
+    command = (
+        ["bash", "-c", code]
+        if language == "sh"
+        else [str(REPO_ROOT / ".venv" / "bin" / "python"), "-c", code]
+    )
     env = {key: value for key, value in os.environ.items() if not key.startswith("AUDIENCES_")}
     completed = subprocess.run(
         command, cwd=clone_like, env=env, capture_output=True, text=True, check=False, timeout=120

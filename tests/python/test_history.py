@@ -144,8 +144,13 @@ def lift_rows(serving_path: Path) -> pd.DataFrame:
 
 def recomputed_lift(serving_path: Path, warehouse) -> pd.DataFrame:
     """rpt_audience_lift's all-weeks rows from the feed, the orders and the opens in pandas."""
-    window = pd.Timedelta(days=int(table(serving_path, "select max(lift_window_days) as d"
-                                          " from rpt_audience_lift")["d"].iloc[0]))
+    window = pd.Timedelta(
+        days=int(
+            table(serving_path, "select max(lift_window_days) as d from rpt_audience_lift")[
+                "d"
+            ].iloc[0]
+        )
+    )
     as_of = table(serving_path, "select as_of from current_publish")["as_of"].iloc[0]
     entries = table(
         serving_path,
@@ -168,8 +173,10 @@ def recomputed_lift(serving_path: Path, warehouse) -> pd.DataFrame:
 
     def outcome(frame: pd.DataFrame, time_column: str) -> pd.DataFrame:
         joined = entries.reset_index().merge(frame, on="person_id")
-        inside = joined[(joined[time_column] > joined["entered_at"])
-                        & (joined[time_column] <= joined["entered_at"] + window)]
+        inside = joined[
+            (joined[time_column] > joined["entered_at"])
+            & (joined[time_column] <= joined["entered_at"] + window)
+        ]
         return inside.groupby("index")
 
     entries["revenue"] = outcome(orders, "ordered_at")["revenue"].sum()
@@ -181,19 +188,28 @@ def recomputed_lift(serving_path: Path, warehouse) -> pd.DataFrame:
         treated, holdout = group[~group["is_holdout"]], group[group["is_holdout"]]
         if min(len(treated), len(holdout)) < 2:
             continue  # no interval without two members on each side
-        row = {"audience_name": name, "treated_members": len(treated),
-               "holdout_members": len(holdout)}
+        row = {
+            "audience_name": name,
+            "treated_members": len(treated),
+            "holdout_members": len(holdout),
+        }
         for measure, column in (("order_share", "has_ordered"), ("open_share", "has_opened")):
             p1, p2 = treated[column].mean(), holdout[column].mean()
             error = math.sqrt(p1 * (1 - p1) / len(treated) + p2 * (1 - p2) / len(holdout))
-            row |= {f"{measure}_lift": p1 - p2, f"{measure}_lift_low": p1 - p2 - Z * error,
-                    f"{measure}_lift_high": p1 - p2 + Z * error}
+            row |= {
+                f"{measure}_lift": p1 - p2,
+                f"{measure}_lift_low": p1 - p2 - Z * error,
+                f"{measure}_lift_high": p1 - p2 + Z * error,
+            }
         m1, m2 = treated["revenue"].mean(), holdout["revenue"].mean()
-        error = math.sqrt(treated["revenue"].var() / len(treated)
-                          + holdout["revenue"].var() / len(holdout))
-        row |= {"revenue_per_member_lift": m1 - m2,
-                "revenue_per_member_lift_low": m1 - m2 - Z * error,
-                "revenue_per_member_lift_high": m1 - m2 + Z * error}
+        error = math.sqrt(
+            treated["revenue"].var() / len(treated) + holdout["revenue"].var() / len(holdout)
+        )
+        row |= {
+            "revenue_per_member_lift": m1 - m2,
+            "revenue_per_member_lift_low": m1 - m2 - Z * error,
+            "revenue_per_member_lift_high": m1 - m2 + Z * error,
+        }
         rows.append(row)
     return pd.DataFrame(rows).set_index("audience_name")
 
@@ -206,7 +222,10 @@ def test_lift_agrees_with_a_recomputation_from_the_feed(serving_path: Path, ware
     for name, row in expected.iterrows():
         for column, value in row.items():
             assert math.isclose(overall.loc[name, column], value, rel_tol=1e-9, abs_tol=1e-9), (
-                name, column, overall.loc[name, column], value
+                name,
+                column,
+                overall.loc[name, column],
+                value,
             )
 
 

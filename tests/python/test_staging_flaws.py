@@ -16,7 +16,11 @@ QUARANTINING_FLAWS = {
     "negative_revenue": "negative_amount",
 }
 FIXED_FLAWS = {
-    "redelivered", "late", "timezone_offset", "name_variant", "number_as_string",
+    "redelivered",
+    "late",
+    "timezone_offset",
+    "name_variant",
+    "number_as_string",
     "email_case_spaces",
 }
 
@@ -26,9 +30,10 @@ def fetch(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
 
 
 def test_the_ledger_holds_every_flaw_type(warehouse: duckdb.DuckDBPyConnection) -> None:
-    seen = {row[0] for row in fetch(
-        warehouse, "select distinct flaw_type from generator_audit.injected_flaws"
-    )}
+    seen = {
+        row[0]
+        for row in fetch(warehouse, "select distinct flaw_type from generator_audit.injected_flaws")
+    }
     assert seen == set(QUARANTINING_FLAWS) | FIXED_FLAWS
 
 
@@ -36,7 +41,9 @@ def test_the_ledger_holds_every_flaw_type(warehouse: duckdb.DuckDBPyConnection) 
 def test_breaking_flaws_are_quarantined_with_their_reason(
     warehouse: duckdb.DuckDBPyConnection, flaw_type: str, reason: str
 ) -> None:
-    missed = fetch(warehouse, f"""
+    missed = fetch(
+        warehouse,
+        f"""
         select flaws.record_id, quarantined.quarantine_reason
         from generator_audit.injected_flaws as flaws
         left join staging.stg_raw__quarantined_rows as quarantined
@@ -44,10 +51,14 @@ def test_breaking_flaws_are_quarantined_with_their_reason(
             and quarantined.record_id = flaws.record_id
         where flaws.flaw_type = '{flaw_type}'
             and quarantined.quarantine_reason is distinct from '{reason}'
-    """)
-    flawed = fetch(warehouse, f"""
+    """,
+    )
+    flawed = fetch(
+        warehouse,
+        f"""
         select count(*) from generator_audit.injected_flaws where flaw_type = '{flaw_type}'
-    """)[0][0]
+    """,
+    )[0][0]
     assert flawed > 0
     assert missed == []
 
@@ -56,19 +67,24 @@ def test_breaking_flaws_are_quarantined_with_their_reason(
 def test_breaking_flaws_never_reach_staging(
     warehouse: duckdb.DuckDBPyConnection, flaw_type: str
 ) -> None:
-    leaked = fetch(warehouse, f"""
+    leaked = fetch(
+        warehouse,
+        f"""
         select flaws.record_id
         from generator_audit.injected_flaws as flaws
         inner join staging.stg_raw__events as events on events.event_id = flaws.record_id
         where flaws.flaw_type = '{flaw_type}'
-    """)
+    """,
+    )
     assert leaked == []
 
 
 def test_nothing_is_quarantined_that_the_generator_did_not_break(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
-    unexplained = fetch(warehouse, f"""
+    unexplained = fetch(
+        warehouse,
+        f"""
         select quarantined.source_table, quarantined.record_id, quarantined.quarantine_reason
         from staging.stg_raw__quarantined_rows as quarantined
         left join generator_audit.injected_flaws as flaws
@@ -77,18 +93,24 @@ def test_nothing_is_quarantined_that_the_generator_did_not_break(
             and flaws.flaw_type in ({", ".join(f"'{flaw}'" for flaw in QUARANTINING_FLAWS)})
         where flaws.record_id is null
         limit 20
-    """)
+    """,
+    )
     assert unexplained == []
 
 
-@pytest.mark.parametrize(("source_table", "staged_model", "key"), [
-    ("events", "stg_raw__events", "event_id"),
-    ("email_events", "stg_raw__email_events", "email_event_id"),
-])
+@pytest.mark.parametrize(
+    ("source_table", "staged_model", "key"),
+    [
+        ("events", "stg_raw__events", "event_id"),
+        ("email_events", "stg_raw__email_events", "email_event_id"),
+    ],
+)
 def test_redelivered_rows_are_staged_once(
     warehouse: duckdb.DuckDBPyConnection, source_table: str, staged_model: str, key: str
 ) -> None:
-    wrong = fetch(warehouse, f"""
+    wrong = fetch(
+        warehouse,
+        f"""
         with
         raw_copies as (
             select {key} as record_id, count(*) as copies
@@ -108,7 +130,8 @@ def test_redelivered_rows_are_staged_once(
                 or raw_copies.copies < 2
                 or staged_copies.copies is distinct from 1
             )
-    """)
+    """,
+    )
     assert wrong == []
 
 
@@ -116,51 +139,69 @@ def test_redelivered_rows_are_staged_once(
 def test_event_times_are_the_true_utc_instant(
     warehouse: duckdb.DuckDBPyConnection, flaw_type: str
 ) -> None:
-    wrong = fetch(warehouse, f"""
+    wrong = fetch(
+        warehouse,
+        f"""
         select flaws.record_id, flaws.detail, events.occurred_at
         from generator_audit.injected_flaws as flaws
         left join staging.stg_raw__events as events on events.event_id = flaws.record_id
         where flaws.flaw_type = '{flaw_type}'
             and strftime(date_trunc('second', events.occurred_at), '%Y-%m-%d %H:%M:%S')
                 is distinct from flaws.detail
-    """)
+    """,
+    )
     assert wrong == []
 
 
 def test_event_name_variants_get_their_canonical_name(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
-    wrong = fetch(warehouse, """
+    wrong = fetch(
+        warehouse,
+        """
         select flaws.record_id, flaws.detail, events.event_name
         from generator_audit.injected_flaws as flaws
         left join staging.stg_raw__events as events on events.event_id = flaws.record_id
         where flaws.flaw_type = 'name_variant'
             and events.event_name is distinct from flaws.detail
-    """)
+    """,
+    )
     assert wrong == []
 
 
 def test_numbers_sent_as_strings_are_typed(warehouse: duckdb.DuckDBPyConnection) -> None:
     # the ledger names the property only; the number sent is read from the raw payload here
     # (Python's json and float, not the SQL under test) and must equal the staged value
-    flaws = fetch(warehouse, """
+    flaws = fetch(
+        warehouse,
+        """
         select flaws.record_id, flaws.detail, events.properties
         from generator_audit.injected_flaws as flaws
         left join staging.stg_raw__events as events on events.event_id = flaws.record_id
         where flaws.flaw_type = 'number_as_string'
-    """)
+    """,
+    )
     assert flaws
     typed_columns = {"price", "revenue", "quantity", "rating"}
     checked = 0
     for record_id, property_name, properties in flaws:
         assert properties is not None, f"{record_id} is not staged"
         if property_name in typed_columns:
-            value = fetch(warehouse, f"""
+            value = fetch(
+                warehouse,
+                f"""
                 select {property_name} from staging.stg_raw__events where event_id = '{record_id}'
-            """)[0][0]
-            raw_payloads = {row[0] for row in fetch(warehouse, f"""
+            """,
+            )[0][0]
+            raw_payloads = {
+                row[0]
+                for row in fetch(
+                    warehouse,
+                    f"""
                 select properties from raw.events where event_id = '{record_id}'
-            """)}
+            """,
+                )
+            }
             sent = {json.loads(payload)[property_name] for payload in raw_payloads}
             assert all(isinstance(v, str) for v in sent), f"{record_id}: {sent} not a string"
             assert value is not None, f"{record_id}: {property_name} not typed"
@@ -170,11 +211,14 @@ def test_numbers_sent_as_strings_are_typed(warehouse: duckdb.DuckDBPyConnection)
 
 
 def test_emails_are_trimmed_and_lower_cased(warehouse: duckdb.DuckDBPyConnection) -> None:
-    wrong = fetch(warehouse, """
+    wrong = fetch(
+        warehouse,
+        """
         select flaws.record_id, flaws.detail, emails.email
         from generator_audit.injected_flaws as flaws
         left join staging.stg_raw__email_events as emails
             on emails.email_event_id = flaws.record_id
         where flaws.flaw_type = 'email_case_spaces' and emails.email is distinct from flaws.detail
-    """)
+    """,
+    )
     assert wrong == []

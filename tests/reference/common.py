@@ -92,11 +92,7 @@ def whole_years(birth: pd.Series, day: pd.Timestamp) -> pd.Series:
     """Whole years from birth to day; the birthday itself counts, and a 29 February birthday
     falls on 28 February in other years (as in next_anniversary_days)."""
     leap = (day.year % 4 == 0 and day.year % 100 != 0) or day.year % 400 == 0
-    birth_day = birth.dt.day.where(
-        ~((birth.dt.month == 2) & (birth.dt.day == 29)) | leap, 28
-    )
-    before = (birth.dt.month > day.month) | (
-        (birth.dt.month == day.month) & (birth_day > day.day)
-    )
+    birth_day = birth.dt.day.where(~((birth.dt.month == 2) & (birth.dt.day == 29)) | leap, 28)
+    before = (birth.dt.month > day.month) | ((birth.dt.month == day.month) & (birth_day > day.day))
     years = day.year - birth.dt.year - before.astype("Int64")
     return years.astype("Int64")

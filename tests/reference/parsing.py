@@ -188,9 +188,7 @@ def texts(objects: Iterable[dict[str, Any]], key: str) -> pd.Series:
     return pd.Series([to_text(o.get(key)) for o in objects], dtype=object)
 
 
-def parse_number_column(
-    series: pd.Series, whole: bool = False
-) -> tuple[pd.Series, np.ndarray]:
+def parse_number_column(series: pd.Series, whole: bool = False) -> tuple[pd.Series, np.ndarray]:
     """(float values, unparseable) for a column that may be numeric or text; with `whole`, a
     fraction is unparseable too (a count or a score is not rounded)."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
