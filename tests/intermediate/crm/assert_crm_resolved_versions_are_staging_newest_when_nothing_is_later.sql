@@ -1,7 +1,10 @@
 {#- Staging's newest version of all time and the as-of models' newest version by as_of follow
     one rule (crm_newest_version_first): for every account or contact none of whose usable
     versions was updated after as_of (and, for a contact, created by as_of), both pick the same
-    row. Returns the rows that differ. -#}
+    row. Returns the rows that differ. Compared key by key (a full join on the key, every
+    column null-safe), not by EXCEPT, which Spark ran out of memory on. -#}
+
+{%- set keys = {'account': 'account_id', 'contact': 'contact_id'} %}
 
 with
 
@@ -41,84 +44,33 @@ contacts_changed_later as (
     where updated_at > {{ as_of() }} or created_at > {{ as_of() }}
 ),
 
-settled_staged_accounts as (
-    select
-        {{ crm_version_select_list('account', 'staged_accounts') }}
-    from staged_accounts
-    left join accounts_changed_later
-        on staged_accounts.account_id = accounts_changed_later.account_id
-    where accounts_changed_later.account_id is null
-),
+{% for entity, key in keys.items() %}
+    compared_{{ entity }}s as (
+        select
+            '{{ entity }}' as entity,
+            coalesce(staged.{{ key }}, resolved.{{ key }}) as record_id,
+            staged.{{ key }} is null as is_only_resolved,
+            resolved.{{ key }} is null as is_only_staged
+        from staged_{{ entity }}s as staged
+        full outer join resolved_{{ entity }}s as resolved
+            on staged.{{ key }} = resolved.{{ key }}
+        left join {{ entity }}s_changed_later as changed_later
+            on coalesce(staged.{{ key }}, resolved.{{ key }}) = changed_later.{{ key }}
+        where changed_later.{{ key }} is null
+            and (
+                staged.{{ key }} is null
+                or resolved.{{ key }} is null
+                {%- for column in crm_version_columns(entity) %}
+                    or staged.{{ column }} is distinct from resolved.{{ column }}
+                {%- endfor %}
+            )
+    ),
 
-settled_staged_contacts as (
-    select
-        {{ crm_version_select_list('contact', 'staged_contacts') }}
-    from staged_contacts
-    left join contacts_changed_later
-        on staged_contacts.contact_id = contacts_changed_later.contact_id
-    where contacts_changed_later.contact_id is null
-),
-
-settled_resolved_accounts as (
-    select resolved_accounts.*
-    from resolved_accounts
-    left join accounts_changed_later
-        on resolved_accounts.account_id = accounts_changed_later.account_id
-    where accounts_changed_later.account_id is null
-),
-
-settled_resolved_contacts as (
-    select resolved_contacts.*
-    from resolved_contacts
-    left join contacts_changed_later
-        on resolved_contacts.contact_id = contacts_changed_later.contact_id
-    where contacts_changed_later.contact_id is null
-),
-
-only_staged_accounts as (
-    select * from settled_staged_accounts
-    except
-    select * from settled_resolved_accounts
-),
-
-only_resolved_accounts as (
-    select * from settled_resolved_accounts
-    except
-    select * from settled_staged_accounts
-),
-
-only_staged_contacts as (
-    select * from settled_staged_contacts
-    except
-    select * from settled_resolved_contacts
-),
-
-only_resolved_contacts as (
-    select * from settled_resolved_contacts
-    except
-    select * from settled_staged_contacts
-),
-
+{% endfor %}
 final as (
-    select
-        'account only in staging' as difference,
-        account_id as record_id
-    from only_staged_accounts
+    select * from compared_accounts
     union all
-    select
-        'account only resolved' as difference,
-        account_id as record_id
-    from only_resolved_accounts
-    union all
-    select
-        'contact only in staging' as difference,
-        contact_id as record_id
-    from only_staged_contacts
-    union all
-    select
-        'contact only resolved' as difference,
-        contact_id as record_id
-    from only_resolved_contacts
+    select * from compared_contacts
 )
 
 select * from final
