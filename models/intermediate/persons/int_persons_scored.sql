@@ -23,15 +23,18 @@ rfm_segments as (
     select * from {{ ref('rfm_segments') }}
 ),
 
+-- a join, not `in (select ...)`: Spark fails to ship an IN-subquery over a union of rows (as
+-- a unit test's fixture is) to its executors
 buyers as (
     select
-        person_id,
-        {{ days_between('last_order_at', as_of()) }} as recency_days,
-        orders_count,
-        lifetime_revenue
+        commerce.person_id,
+        {{ days_between('commerce.last_order_at', as_of()) }} as recency_days,
+        commerce.orders_count,
+        commerce.lifetime_revenue
     from commerce
-    where orders_count > 0
-        and person_id in (select persons.person_id from persons)
+    inner join persons
+        on commerce.person_id = persons.person_id
+    where commerce.orders_count > 0
 ),
 
 rfm_scores as (
@@ -67,11 +70,12 @@ rfm as (
 
 active_persons as (
     select
-        person_id,
-        percent_rank() over (order by active_days_30d) as activity_percent_rank
+        windows.person_id,
+        percent_rank() over (order by windows.active_days_30d) as activity_percent_rank
     from windows
-    where active_days_30d > 0
-        and person_id in (select persons.person_id from persons)
+    inner join persons
+        on windows.person_id = persons.person_id
+    where windows.active_days_30d > 0
 ),
 
 engagement as (
