@@ -129,8 +129,17 @@ def print_report(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
     print_section(
         connection,
         "Audience sizes",
-        ["audience", "member", "members", "emailable", "base", "% of base", "small, not top"],
-        "select audience_name, member_type, members, emailable_members, base_size,"
+        [
+            "audience",
+            "member",
+            "members",
+            "emailable",
+            "base",
+            "base size",
+            "% of base",
+            "small, not top",
+        ],
+        "select audience_name, member_type, members, emailable_members, size_base, base_size,"
         " round(100 * share_of_base, 1), case when is_small_and_not_top_value then 'yes'"
         " else '' end from marts.rpt_audience_sizes order by audience_priority",
     )

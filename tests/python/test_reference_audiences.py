@@ -196,23 +196,36 @@ def test_memberships_list_the_reference_members(
     )
 
 
+def _person_bases(persons: pd.DataFrame) -> dict[str, int]:
+    """The size of each person base a B2C audience's catalog row may name (size_base)."""
+    return {
+        "persons": len(persons),
+        "known_persons": int((~persons["is_anonymous"].astype(bool)).sum()),
+        "buyers": int((persons["orders_count"].fillna(0) > 0).sum()),
+    }
+
+
 def test_audience_sizes_agree_with_the_reference(
     reference_inputs: AudienceInputs,
     reference_audiences: dict[str, pd.DataFrame],
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
-    """rpt_audience_sizes of each B2C audience: members, the base (every reference person),
-    the share and the small-and-not-top-value flag, recomputed from the reference members."""
-    base = len(reference_inputs.persons)
+    """rpt_audience_sizes of each B2C audience: members, the base its catalog row names
+    (every reference person, the known ones or the buyers), the share and the
+    small-and-not-top-value flag, recomputed from the reference members."""
+    bases = _person_bases(reference_inputs.persons)
     catalog = load_catalog().set_index("audience_name")
     share_limit = reference_inputs.ctx.vars.small_audience_share
     cursor = warehouse.cursor()
     report = cursor.sql("select * from marts.rpt_audience_sizes").df().set_index("audience_name")
     for case in AUDIENCES:
         members = reference_audiences[case.name][case.keys[0]].nunique()
+        size_base = catalog.loc[case.name, "size_base"]
+        base = bases[size_base]
         share = members / base
         small = share < share_limit and not int(catalog.loc[case.name, "is_top_value"])
         row = report.loc[case.name]
+        assert row["size_base"] == size_base, case.name
         assert (row["members"], row["base_size"]) == (members, base), case.name
         assert math.isclose(row["share_of_base"], share, rel_tol=RELATIVE_TOLERANCE), case.name
         assert bool(row["is_small_and_not_top_value"]) == small, case.name

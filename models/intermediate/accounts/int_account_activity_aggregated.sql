@@ -1,7 +1,6 @@
-{#- Per B2B account, from the events carrying its account_id up to as_of: users (known persons
-    of its events and its contacts with a user_id, as the CRM held them at as_of), the latest
-    demo request, sign-in and checkout, and the first trial start. Its counts over a window are
-    in int_account_windows_aggregated. -#}
+{#- Per B2B account, from the events carrying its account_id up to as_of: users (its rows of
+    int_account_users_identified), the latest demo request, sign-in and checkout, and the first
+    trial start. Its counts over a window are in int_account_windows_aggregated. -#}
 
 with
 
@@ -9,8 +8,8 @@ events as (
     select * from {{ ref('int_events_identified') }}
 ),
 
-crm_contacts as (
-    select * from {{ ref('int_crm_contacts_resolved') }}
+account_users as (
+    select * from {{ ref('int_account_users_identified') }}
 ),
 
 account_events as (
@@ -29,51 +28,31 @@ activity as (
     group by account_id
 ),
 
-event_users as (
-    select distinct
-        account_id,
-        person_id as user_id
-    from account_events
-    where person_id not like 'anon:%'
-),
-
-contact_users as (
-    select distinct
-        account_id,
-        user_id
-    from crm_contacts
-    where account_id is not null and user_id is not null
-),
-
-account_users as (
+user_counts as (
     select
         account_id,
         count(*) as users_count
-    from (
-        select * from event_users
-        union
-        select * from contact_users
-    ) as users
+    from account_users
     group by account_id
 ),
 
 accounts as (
     select account_id from activity
     union
-    select account_id from account_users
+    select account_id from user_counts
 ),
 
 final as (
     select
         accounts.account_id,
-        coalesce(account_users.users_count, 0) as users_count,
+        coalesce(user_counts.users_count, 0) as users_count,
         activity.last_demo_requested_at,
         activity.trial_started_at,
         activity.last_sign_in_at,
         activity.last_checkout_started_at
     from accounts
-    left join account_users
-        on accounts.account_id = account_users.account_id
+    left join user_counts
+        on accounts.account_id = user_counts.account_id
     left join activity
         on accounts.account_id = activity.account_id
 )

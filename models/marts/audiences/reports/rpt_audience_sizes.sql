@@ -1,7 +1,9 @@
-{#- Per audience: members, emailable members, the base it is drawn from (persons for person
-    audiences, accounts for account audiences), its share of the base, and a flag for small
-    audiences (under `small_audience_share`, 10 %) that are not top-value in the catalog:
-    candidates to merge or drop rather than to run a campaign for. -#}
+{#- Per audience: members, emailable members, the base it is drawn from (its catalog row's
+    size_base: every person, known persons, buyers, B2B users or accounts), its share of the
+    base, and a flag for small audiences (under `small_audience_share`, 10 %) that are not
+    top-value in the catalog: candidates to merge or drop rather than to run a campaign for.
+    A buyer audience measured against every anonymous cookie would look small however many
+    buyers it holds. -#}
 
 with
 
@@ -21,14 +23,48 @@ accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
+account_users as (
+    select * from {{ ref('int_account_users_identified') }}
+),
+
+b2b_users as (
+    select distinct persons.person_id
+    from persons
+    inner join account_users
+        on persons.user_id = account_users.user_id
+),
+
+person_bases as (
+    select
+        count(*) as persons,
+        sum(case when not persons.is_anonymous then 1 else 0 end) as known_persons,
+        sum(case when persons.orders_count > 0 then 1 else 0 end) as buyers
+    from persons
+),
+
 bases as (
     select
-        'person' as member_type,
-        count(*) as base_size
-    from persons
+        'persons' as size_base,
+        persons as base_size
+    from person_bases
     union all
     select
-        'account' as member_type,
+        'known_persons' as size_base,
+        known_persons as base_size
+    from person_bases
+    union all
+    select
+        'buyers' as size_base,
+        buyers as base_size
+    from person_bases
+    union all
+    select
+        'b2b_users' as size_base,
+        count(*) as base_size
+    from b2b_users
+    union all
+    select
+        'accounts' as size_base,
         count(*) as base_size
     from accounts
 ),
@@ -55,7 +91,7 @@ sized as (
     left join audience_counts
         on audience_catalog.audience_name = audience_counts.audience_name
     left join bases
-        on audience_catalog.member_type = bases.member_type
+        on audience_catalog.size_base = bases.size_base
 ),
 
 final as (
@@ -63,6 +99,7 @@ final as (
         audience_name,
         audience_type,
         member_type,
+        size_base,
         cast(priority as {{ dbt.type_int() }}) as audience_priority,
         is_top_value = 1 as is_top_value,
         cast(members as {{ dbt.type_bigint() }}) as members,
