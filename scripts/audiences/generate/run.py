@@ -4,6 +4,8 @@ and their transactions, and the summary."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
 import os
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,6 +14,8 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
+from audiences.load.sources import Batch, TableResult
+from audiences.load.writer import create_registry, record_batch
 from audiences.raw_contract import (
     FLAW_LEDGER_COLUMNS,
     FLAW_LEDGER_SCHEMA,
@@ -176,8 +180,28 @@ def generate(cfg: Config, con: duckdb.DuckDBPyConnection) -> int:
         raise
     for cursor in (events_writer.con, other_writer.con):
         cursor.close()
+    record_generated_batch(con, cfg)
     con.execute("checkpoint")
     return events
+
+
+def record_generated_batch(con: duckdb.DuckDBPyConnection, cfg: Config) -> None:
+    """Record the run in the loader's batch registry (audiences.load) as a `replace` batch that
+    wrote every raw table, as `audiences load --replace-all` would: source freshness reads each
+    table's load time there, and a later append of the same files is judged against this
+    replace like after a loader's."""
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    fingerprint = hashlib.sha256(repr(cfg).encode()).hexdigest()
+    stamp = loaded_at.strftime("%Y%m%dT%H%M%S") + f"{loaded_at.microsecond // 1000:03d}Z"
+    batch = Batch(
+        f"{stamp}-{fingerprint[:12]}", fingerprint, loaded_at, "replace", Path("generator")
+    )
+    create_registry(con)
+    tables = {}
+    for table in RAW_TABLES:
+        rows = con.execute(f"select count(*) from {RAW_SCHEMA}.{table}").fetchone()[0]
+        tables[table] = TableResult("generator", rows, rows)
+    record_batch(con, batch, tables)
 
 
 def print_summary(con: duckdb.DuckDBPyConnection, path: Path, events: int, elapsed: float) -> None:
