@@ -1,9 +1,12 @@
 """Print what a build produced: rows in raw, staged, removed as duplicates and quarantined per
 raw table, the quarantine reasons, the identity summary and the audience sizes, then which
-publish readers see. Reads the build warehouse named by AUDIENCES_DUCKDB_PATH (default
-data/audiences.duckdb) and the serving store named by AUDIENCES_SERVING_PATH.
+publish readers see; and write the charts of the build as one self-contained HTML file
+(audiences.html_report), `report.html` beside the warehouse unless --html names another.
+Reads the build warehouse named by AUDIENCES_DUCKDB_PATH (default data/audiences.duckdb) and
+the serving store named by AUDIENCES_SERVING_PATH.
 
-    audiences report        (or: python scripts/report.py)
+    audiences report                    (or: python scripts/report.py)
+    audiences report --html out.html
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from audiences.console import ArgumentParser, fail, one_line
+from audiences.html_report import write_html_report
 from audiences.raw_contract import RAW_TABLES, database_file_problem
 from audiences.runtime import duckdb_path
 from audiences.serving import serving_path
@@ -163,12 +167,19 @@ def print_publish(serving: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = ArgumentParser(description=__doc__, formatter_class=RawDescriptionHelpFormatter)
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--html",
+        type=Path,
+        help="where to write the HTML report (default: report.html beside the warehouse)",
+    )
+    args = parser.parse_args(argv)
     path = duckdb_path()
     try:
         connection = open_warehouse(path)
         try:
             print_report(connection, path)
+            html_path = write_html_report(connection, args.html or path.with_name("report.html"))
+            print(f"\nCharts: {html_path} (one file, opens offline in any browser)")
         finally:
             connection.close()
         print_publish(serving_path())
