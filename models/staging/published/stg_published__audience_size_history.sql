@@ -10,6 +10,7 @@ size_history as (
         'audience_name': dbt.type_string(),
         'members': dbt.type_bigint(),
         'emailable_members': dbt.type_bigint(),
+        'holdout_members': dbt.type_bigint(),
         'entered_members': dbt.type_bigint(),
         'exited_members': dbt.type_bigint(),
     }) }}

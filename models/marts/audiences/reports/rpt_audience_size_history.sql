@@ -41,6 +41,7 @@ this_publish_sizes as (
         sizes.audience_name,
         sizes.members,
         sizes.emailable_members,
+        sizes.holdout_members,
         coalesce(changes_this_publish.entered_members, 0) as entered_members,
         coalesce(changes_this_publish.exited_members, 0) as exited_members
     from sizes
@@ -56,6 +57,7 @@ all_sizes as (
         'audience_name',
         'members',
         'emailable_members',
+        'holdout_members',
         'entered_members',
         'exited_members',
     ]) }}

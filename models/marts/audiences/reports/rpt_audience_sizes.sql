@@ -74,6 +74,7 @@ audience_counts as (
         audience_name,
         count(*) as members,
         sum(case when is_emailable then 1 else 0 end) as emailable_members,
+        sum(case when is_holdout then 1 else 0 end) as holdout_members,
         sum(case when is_primary_audience then 1 else 0 end) as members_with_it_as_primary
     from memberships
     group by audience_name
@@ -84,6 +85,7 @@ sized as (
         audience_catalog.*,
         coalesce(audience_counts.members, 0) as members,
         coalesce(audience_counts.emailable_members, 0) as emailable_members,
+        coalesce(audience_counts.holdout_members, 0) as holdout_members,
         coalesce(audience_counts.members_with_it_as_primary, 0) as members_with_it_as_primary,
         bases.base_size,
         1e0 * coalesce(audience_counts.members, 0) / nullif(bases.base_size, 0) as share_of_base
@@ -104,6 +106,7 @@ final as (
         is_top_value = 1 as is_top_value,
         cast(members as {{ dbt.type_bigint() }}) as members,
         cast(emailable_members as {{ dbt.type_bigint() }}) as emailable_members,
+        cast(holdout_members as {{ dbt.type_bigint() }}) as holdout_members,
         cast(members_with_it_as_primary as {{ dbt.type_bigint() }}) as members_with_it_as_primary,
         cast(base_size as {{ dbt.type_bigint() }}) as base_size,
         share_of_base,
