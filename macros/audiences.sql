@@ -243,7 +243,7 @@ audience_catalog as (
         {{ item }},
         row_number() over (
             partition by {{ key }}
-            order by item_latest_at desc, {{ item }}
+            order by item_latest_at desc, {{ item }} asc
         ) as list_rank
     from {{ name }}_items
 ),

@@ -40,7 +40,7 @@ steps_taken as (
     inner join events
         on member_steps.account_id = events.account_id
             and member_steps.event_name = events.event_name
-            and events.occurred_at >= member_steps.customer_since
+            and member_steps.customer_since <= events.occurred_at
     where member_steps.feature is null
         or member_steps.feature = events.feature
 ),

@@ -42,7 +42,7 @@ ranked_purchased_categories as (
         category,
         row_number() over (
             partition by person_id
-            order by last_ordered_at desc, category
+            order by last_ordered_at desc, category asc
         ) as category_rank
     from purchased_categories
 ),
