@@ -220,3 +220,40 @@ audience_catalog as (
     select * from {{ ref('audience_catalog') }}
     where audience_name in ({{ audience_name_list() }})
 {%- endmacro %}
+
+{#- The CTEs of a payload list, the last one named `name` with one row per `key` that has an
+    item and the column `name`: the distinct non-null `item`s of `source` (a CTE already cut to
+    the rows that count), each at its latest `time_column`, newest first (ties: the smaller
+    item first), at most `payload_list_max_items` (var), joined with ','. A list is stable: the
+    same rows give the same text on every run and engine (ranked_listagg). -#}
+{% macro newest_first_list(name, source, key, item, time_column) %}
+{{ name }}_items as (
+    select
+        {{ key }},
+        {{ item }},
+        max({{ time_column }}) as item_latest_at
+    from {{ source }}
+    where {{ item }} is not null
+    group by {{ key }}, {{ item }}
+),
+
+{{ name }}_ranked as (
+    select
+        {{ key }},
+        {{ item }},
+        row_number() over (
+            partition by {{ key }}
+            order by item_latest_at desc, {{ item }} asc
+        ) as list_rank
+    from {{ name }}_items
+),
+
+{{ name }} as (
+    select
+        {{ key }},
+        {{ ranked_listagg(item, 'list_rank', "','") }} as {{ name }}
+    from {{ name }}_ranked
+    where list_rank <= {{ var('payload_list_max_items') }}
+    group by {{ key }}
+)
+{% endmacro %}

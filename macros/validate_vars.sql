@@ -29,6 +29,7 @@
     - usage tier ranks: percent_rank() lies in [0, 1]; medium 0 = no light tier (a person
       with any active day is at least medium); medium must stay below heavy;
     - small_audience_share 0: never flag a small audience;
+    - category_enthusiast_exclude_recent_buyer_days 0: no recent buyer is left out;
     - holdout_pct 0: no holdout (rpt_audience_lift then has no control group); 99 at most, as
       the holdout buckets are 0-99 and 100 would hold every member out.
     Not 0: every other day, hour, week or count (a window of 0 days is empty, a minimum of 0
@@ -59,6 +60,7 @@
         'cart_abandon_min_minutes': minutes_or_zero,
         'category_enthusiast_min_orders': count,
         'category_enthusiast_min_share': share,
+        'category_enthusiast_exclude_recent_buyer_days': {'kind': 'whole', 'min': 0, 'max': 36500, 'unit': 'days'},
         'top_spender_pct': {'kind': 'number', 'min': 0, 'max': 100, 'min_open': true},
         'sharer_min_actions': count,
         'sharer_days': days,
@@ -82,6 +84,7 @@
         'champion_min_active_days': count,
         'champion_window_days': days,
         'shoe_lovers_min_opens': count,
+        'payload_list_max_items': count,
         'small_audience_share': share_or_zero,
         'loyal_min_orders': count,
         'loyal_order_days': days,

@@ -96,3 +96,31 @@
 {% macro spark__sorted_listagg(measure, delimiter_text) -%}
     array_join(array_sort(collect_list({{ measure }})), {{ delimiter_text }})
 {%- endmacro %}
+
+{#- The values of a group as one text in the order of `rank_column`, ascending: a rank that is
+    distinct within each group (a row_number()), given by the caller, who also cuts the list
+    to its first rows before grouping (the payload lists: newest first, at most
+    payload_list_max_items, macro newest_first_list). Null values are left out. dbt.listagg
+    cannot promise the order: dbt-spark ignores its order by. -#}
+{% macro ranked_listagg(measure, rank_column, delimiter_text) -%}
+    {{ return(adapter.dispatch('ranked_listagg', 'audiences')(measure, rank_column, delimiter_text)) }}
+{%- endmacro %}
+
+{#- DuckDB, Postgres, Snowflake...: string_agg / listagg with an order by the rank. -#}
+{% macro default__ranked_listagg(measure, rank_column, delimiter_text) -%}
+    {{ dbt.listagg(measure, delimiter_text, 'order by ' ~ rank_column) }}
+{%- endmacro %}
+
+{#- Spark: collect_list gathers the group's (rank, value) pairs in no defined order;
+    sort_array sorts structs field by field, so by the rank first, and as the ranks of a group
+    are distinct the value never decides; transform keeps the values in that order and
+    array_join joins them, skipping nulls (no null replacement given), as string_agg does. -#}
+{% macro spark__ranked_listagg(measure, rank_column, delimiter_text) -%}
+    array_join(
+        transform(
+            sort_array(collect_list(named_struct('list_rank', {{ rank_column }}, 'list_value', {{ measure }}))),
+            list_item -> list_item.list_value
+        ),
+        {{ delimiter_text }}
+    )
+{%- endmacro %}

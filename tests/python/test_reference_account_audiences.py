@@ -148,8 +148,9 @@ def _tiny_inputs(
     **var_values: object,
 ) -> AccountInputs:
     """Inputs from dim_accounts rows (defaults above), events (account_id, person_id,
-    event_name, occurred_at; a `Page Viewed` is of /pricing), email opens (user_id, occurred_at)
-    of contacts whose user_id is `<account_id>_contact`, and tickets (account_id, opened_at)."""
+    event_name, occurred_at, and optionally the feature; a `Page Viewed` is of /pricing),
+    email opens (user_id, occurred_at) of contacts whose user_id is `<account_id>_contact`,
+    and tickets (account_id, opened_at)."""
     dim_accounts = pd.DataFrame([{**ACCOUNT_DEFAULTS, **row} for row in accounts])
     for column in [c for c in dim_accounts.columns if c.endswith("_at") or c == "customer_since"]:
         dim_accounts[column] = pd.to_datetime(dim_accounts[column]).astype("datetime64[us]")
@@ -162,10 +163,11 @@ def _tiny_inputs(
                 "event_name": name,
                 "occurred_at": at,
                 "page_path": "/pricing" if name == "Page Viewed" else None,
+                "feature": feature[0] if feature else None,
             }
-            for account, person, name, at in events
+            for account, person, name, at, *feature in events
         ],
-        ["account_id", "person_id", "event_name", "occurred_at", "page_path"],
+        ["account_id", "person_id", "event_name", "occurred_at", "page_path", "feature"],
     )
     contacts = pd.DataFrame(
         {
@@ -346,3 +348,42 @@ def test_reference_product_champions_ties_and_minimum() -> None:
     # with a 7-day window nobody has the 8 days champion_min_active_days asks for
     week = _tiny_inputs(accounts, events, persons=persons, champion_window_days=7)
     assert _members(week, "product_champions").empty  # 7 days < champion_min_active_days
+
+
+def test_reference_onboarding_steps_not_taken_since_paying() -> None:
+    """The steps of seed onboarding_steps none of the account's events took at or after
+    customer_since, in step order, at most payload_list_max_items (2) listed: a sign-in one
+    second before customer_since does not count, one at customer_since does; a Feature Used
+    step needs its feature; another account's event takes nothing; every step taken is 0
+    and no list."""
+    since = "2026-06-10 00:00:00"
+    accounts = [
+        {"account_id": n, "is_paying": True, "customer_since": since}
+        for n in ["starter", "busy", "done"]
+    ]
+    events = [
+        ("starter", "u1", "Signed In", "2026-06-09 23:59:59"),
+        ("other", "u9", "Invite Sent", "2026-06-20 00:00:00"),
+        ("busy", "u2", "Signed In", since),
+        ("busy", "u2", "Feature Used", "2026-06-11 00:00:00", "reports"),
+        ("busy", "u2", "Feature Used", "2026-06-12 00:00:00", "alerts"),
+        ("done", "u3", "Signed In", "2026-06-11 00:00:00"),
+        ("done", "u3", "Invite Sent", "2026-06-12 00:00:00"),
+        *[
+            ("done", "u3", "Feature Used", "2026-06-13 00:00:00", feature)
+            for feature in ["dashboards", "integrations", "alerts"]
+        ],
+    ]
+    members = _members(
+        _tiny_inputs(accounts, events, payload_list_max_items=2), "onboarding_customers"
+    )
+    assert members["onboarding_steps_missing_count"].to_dict() == {
+        "busy": 3,
+        "done": 0,
+        "starter": 5,
+    }
+    assert members["onboarding_steps_missing"].to_dict() == {
+        "busy": "invite_teammate,build_dashboard",
+        "done": None,
+        "starter": "sign_in,invite_teammate",
+    }

@@ -27,6 +27,7 @@ EVENT_COLUMNS = [
     "occurred_at",
     "received_at",
     "product_id",
+    "category",
     "price",
     "quantity",
     "order_id",
@@ -55,13 +56,16 @@ PERSON_DEFAULTS: dict[str, object] = {
 
 def _tiny_inputs(
     persons: list[dict[str, object]],
-    events: list[tuple[str, str, str, str | None, float | None, float | None]] | None = None,
+    events: list[tuple[str, str, str, str | None, float | None, float | None]]
+    | list[tuple[str, str, str, str | None, float | None, float | None, str | None]]
+    | None = None,
     email_events: list[tuple[str, str, str]] | None = None,
     **var_values: object,
 ) -> AudienceInputs:
     """Inputs from persons (dim_persons columns, defaults above), events (person_id,
-    event_name, occurred_at, product_id, price, quantity) and email events (user_id,
-    event_type, occurred_at)."""
+    event_name, occurred_at, product_id, price, quantity, and optionally category) and email
+    events (user_id, event_type, occurred_at). An `Order Completed` is one order of one line:
+    its product_id, category and quantity."""
     frame = pd.DataFrame([{**PERSON_DEFAULTS, **row} for row in persons])
     for column in ("signed_up_at", "last_order_at"):
         frame[column] = pd.to_datetime(frame[column], format="ISO8601").astype("datetime64[us]")
@@ -73,15 +77,25 @@ def _tiny_inputs(
             "occurred_at": pd.Timestamp(at),
             "received_at": pd.Timestamp(at),
             "product_id": product,
+            "category": category[0] if category else None,
             "price": price,
             "quantity": quantity,
             "order_id": f"o{i}" if name == "Order Completed" else None,
             "revenue": 10.0 if name == "Order Completed" else None,
         }
-        for i, (person, name, at, product, price, quantity) in enumerate(events or [])
+        for i, (person, name, at, product, price, quantity, *category) in enumerate(events or [])
     ]
     staged = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     staged["occurred_at"] = pd.to_datetime(staged["occurred_at"]).astype("datetime64[us]")
+    orders = staged[staged["event_name"] == "Order Completed"]
+    lines = pd.DataFrame(
+        {
+            "event_id": orders["event_id"],
+            "category": orders["category"],
+            "quantity": orders["quantity"].fillna(1.0),
+            "product_id": orders["product_id"],
+        }
+    )
     emails = pd.DataFrame(
         [
             {"email_event_id": f"m{i}", "user_id": user, "email": None, "event_type": kind}
@@ -98,6 +112,7 @@ def _tiny_inputs(
         seeds={},
         events=staged,
         events_identified=staged,
+        order_items=lines,
         email_events=emails,
     )
     adds = staged[staged["event_name"] == "Product Added"].reset_index(drop=True)
@@ -361,3 +376,63 @@ def test_reference_window_audiences_follow_their_window_vars() -> None:
     defaults = _tiny_inputs(persons, events, opens)
     assert sorted(_members(defaults, "window_shoppers").index) == ["browser", "late_browser"]
     assert sorted(_members(defaults, "product_sharers").index) == ["late_sharer", "sharer"]
+
+
+def test_reference_category_enthusiasts_leave_out_recent_buyers() -> None:
+    """The exclusion is half-open, as_of - 14 days < last_order_at <= as_of: a last order
+    exactly 14 days before as_of stays in, one second later is out, one at as_of is out; with
+    0 days nobody is left out."""
+    fan = {"orders_count": 2, "favorite_category_purchased": "shoes"}
+    fan["favorite_category_quantity_share"] = 0.8
+    persons = [
+        {"person_id": "exactly_14", **fan, "last_order_at": "2026-06-16 12:00:00"},
+        {"person_id": "inside_14", **fan, "last_order_at": "2026-06-16 12:00:01"},
+        {"person_id": "at_as_of", **fan, "last_order_at": "2026-06-30 12:00:00"},
+        {"person_id": "long_ago", **fan, "last_order_at": "2025-06-30 12:00:00"},
+    ]
+    members = _members(_tiny_inputs(persons), "category_enthusiasts")
+    assert sorted(members.index) == ["exactly_14", "long_ago"]
+    assert members.loc["exactly_14", "last_order_at"] == pd.Timestamp("2026-06-16 12:00:00")
+    nobody_out = _tiny_inputs(persons, category_enthusiast_exclude_recent_buyer_days=0)
+    assert len(_members(nobody_out, "category_enthusiasts")) == 4
+
+
+def test_reference_payload_lists_are_distinct_newest_first_and_bounded() -> None:
+    """Viewed products and categories (in the window), purchased products and the last-bought
+    category: distinct items at their latest time, newest first, a tie in time to the smaller
+    item, nulls left out, at most payload_list_max_items (3) items."""
+    viewed, ordered = "Product Viewed", "Order Completed"
+    persons = [
+        {"person_id": "browser", "user_id": "browser"},
+        {"person_id": "sharer", "orders_count": 5},
+        {"person_id": "dormant", "orders_count": 2, "last_order_at": "2026-05-01 12:00:00"},
+    ]
+    events = [
+        ("browser", viewed, "2026-06-21 09:00:00", "p1", None, None, "shoes"),
+        ("browser", viewed, "2026-06-30 11:00:00", "p1", None, None, "shoes"),
+        ("browser", viewed, "2026-06-29 10:00:00", "p5", None, None, "hats"),
+        ("browser", viewed, "2026-06-29 10:00:00", "p4", None, None, "bags"),
+        ("browser", viewed, "2026-06-25 10:00:00", "p6", None, None, "scarves"),
+        ("browser", viewed, "2026-06-30 11:30:00", None, None, None, None),
+        ("browser", viewed, "2026-06-20 12:00:00", "p9", None, None, "coats"),
+        ("sharer", "Product Shared", "2026-06-29 10:00:00", None, None, None),
+        ("sharer", "Product Reviewed", "2026-06-29 11:00:00", None, None, None),
+        ("sharer", ordered, "2026-01-01 12:00:00", "p0", None, 1.0),
+        ("sharer", ordered, "2026-02-01 12:00:00", "p4", None, 1.0),
+        ("sharer", ordered, "2026-03-01 12:00:00", "p3", None, 1.0),
+        ("sharer", ordered, "2026-03-01 12:00:00", "p2", None, 1.0),
+        ("sharer", ordered, "2026-04-01 12:00:00", "p1", None, 1.0),
+        ("sharer", ordered, "2026-04-02 12:00:00", None, None, 1.0),
+        ("dormant", ordered, "2026-04-01 12:00:00", "p1", None, 1.0, "toys"),
+        ("dormant", ordered, "2026-05-01 12:00:00", "p2", None, 1.0, "shoes"),
+        ("dormant", ordered, "2026-05-01 12:00:00", "p3", None, 1.0, "bags"),
+    ]
+    opens = [("browser", "opened", "2026-06-29 10:00:00")]
+    inputs = _tiny_inputs(persons, events, opens, payload_list_max_items=3, window_shopper_days=10)
+    browser = _members(inputs, "window_shoppers").loc["browser"]
+    assert browser["recently_viewed_product_ids"] == "p1,p4,p5"
+    assert browser["recently_viewed_categories"] == "shoes,bags,hats"
+    sharer = _members(inputs, "product_sharers").loc["sharer"]
+    assert sharer["recently_purchased_product_ids"] == "p1,p2,p3"
+    dormant = _members(inputs, "dormant_shoppers").loc["dormant"]
+    assert dormant["last_category_purchased"] == "bags"

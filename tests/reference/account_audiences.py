@@ -238,15 +238,59 @@ def unengaged_prospects(inputs: AccountInputs, a: pd.DataFrame) -> pd.DataFrame:
     return a[chosen.astype(bool)]
 
 
+def load_onboarding_steps() -> pd.DataFrame:
+    steps = pd.read_csv(SEEDS_DIR / "onboarding_steps.csv", dtype=str)
+    steps["step_order"] = steps["step_order"].astype("int64")
+    return steps.sort_values("step_order", kind="mergesort").reset_index(drop=True)
+
+
+def steps_not_taken(ctx: Context, members: pd.DataFrame, max_items: int) -> pd.DataFrame:
+    """Per member account: how many onboarding steps (seed onboarding_steps) none of its events
+    at or after customer_since took (an event of the step's event_name and, when the step
+    names one, of its feature), and the first max_items of their names in step order."""
+    events = _account_events(ctx)
+    since = at(events["account_id"], members.set_index("account_id")["customer_since"])
+    events = events[(events["occurred_at"] >= since).fillna(False).astype(bool)]
+    counts, lists = {}, {}
+    steps = load_onboarding_steps()
+    for account_id in members["account_id"]:
+        own = events[events["account_id"] == account_id]
+        missing = []
+        for step in steps.itertuples():
+            taken = own["event_name"] == step.event_name
+            if isinstance(step.feature, str):
+                taken &= own["feature"] == step.feature
+            if not taken.any():
+                missing.append(step.step_name)
+        counts[account_id] = len(missing)
+        lists[account_id] = ",".join(missing[:max_items]) if missing else None
+    return pd.DataFrame(
+        {
+            "onboarding_steps_missing_count": pd.Series(counts, dtype="int64"),
+            "onboarding_steps_missing": pd.Series(lists, dtype=object),
+        }
+    )
+
+
 @_account_audience(
     "onboarding_customers",
-    [*CUSTOMER_COLUMNS, "customer_since", "days_since_customer", "users_count", "active_users_7d"],
+    [
+        *CUSTOMER_COLUMNS,
+        "customer_since",
+        "days_since_customer",
+        "users_count",
+        "active_users_7d",
+        "onboarding_steps_missing_count",
+        "onboarding_steps_missing",
+    ],
 )
 def onboarding_customers(inputs: AccountInputs, a: pd.DataFrame) -> pd.DataFrame:
     ctx = inputs.ctx
     recent = in_window(a["customer_since"], ctx.as_of, inputs.vars.onboarding_days)
     a["days_since_customer"] = days_from(a["customer_since"], ctx.day)
-    return a[a["is_paying"].astype(bool) & recent.fillna(False).astype(bool)]
+    members = a[a["is_paying"].astype(bool) & recent.fillna(False).astype(bool)]
+    steps = steps_not_taken(ctx, members, inputs.vars.payload_list_max_items)
+    return members.join(steps, on="account_id")
 
 
 @_account_audience(

@@ -68,6 +68,25 @@ def audience_inputs(
     return AudienceInputs(ctx=ctx, persons=persons, cart_adds=adds.reset_index(drop=True))
 
 
+def newest_first(rows: pd.DataFrame, key: str, item: str, time: str, max_items: int) -> pd.Series:
+    """Per key: its distinct non-null items, each at its latest time, newest first (ties: the
+    smaller item first), the first max_items joined with ',' (the payload lists of
+    macro newest_first_list). Keys without an item are absent."""
+    latest = rows[rows[item].notna()].groupby([key, item], as_index=False)[time].max()
+    ordered = latest.sort_values([key, time, item], ascending=[True, False, True], kind="mergesort")
+    kept = ordered[ordered.groupby(key).cumcount() < max_items]
+    return kept.groupby(key)[item].agg(",".join)
+
+
+def order_lines(ctx: Context) -> pd.DataFrame:
+    """The product lines of the orders up to as_of (one per order_id), with the order's person
+    and time (ordered_at)."""
+    orders = reference_orders(ctx)[["event_id", "person_id", "occurred_at"]]
+    return ctx.order_items.merge(orders, on="event_id").rename(
+        columns={"occurred_at": "ordered_at"}
+    )
+
+
 def new_customers(inputs: AudienceInputs) -> pd.DataFrame:
     """Signed up in the last new_customer_days (half-open) and no completed order ever."""
     p, v = inputs.persons, inputs.ctx.vars
@@ -106,12 +125,16 @@ def window_shoppers(inputs: AudienceInputs) -> pd.DataFrame:
         & (p["orders_in_window"] == 0)
         & ((p["email_opens_in_window"] >= 1) | (p["email_clicks_in_window"] >= 1))
     )
-    facts = [
-        "product_views_in_window",
-        "orders_in_window",
-        "email_opens_in_window",
-        "email_clicks_in_window",
-    ]
+    window_views = views[in_window(views["occurred_at"], a, days)]
+    for item, column in [
+        ("product_id", "recently_viewed_product_ids"),
+        ("category", "recently_viewed_categories"),
+    ]:
+        lists = newest_first(
+            window_views, "person_id", item, "occurred_at", v.payload_list_max_items
+        )
+        p[column] = at(p["person_id"], lists).astype(object)
+    facts = B2C_AUDIENCES["window_shoppers"].facts
     return p.loc[chosen.astype(bool), ["person_id", *facts]]
 
 
@@ -170,16 +193,23 @@ def cart_abandoners(inputs: AudienceInputs) -> pd.DataFrame:
 
 def category_enthusiasts(inputs: AudienceInputs) -> pd.DataFrame:
     """At least category_enthusiast_min_orders orders and at least category_enthusiast_min_share
-    of the purchased quantity in the favorite category, which is carried."""
-    p, v = inputs.persons, inputs.ctx.vars
+    of the purchased quantity in the favorite category, which is carried, and no order in the
+    last category_enthusiast_exclude_recent_buyer_days (half-open)."""
+    p, ctx = inputs.persons, inputs.ctx
+    v = ctx.vars
     share = p["favorite_category_quantity_share"]
+    bought_recently = in_window(
+        p["last_order_at"], ctx.as_of, v.category_enthusiast_exclude_recent_buyer_days
+    )
     chosen = (
         (p["orders_count"] >= v.category_enthusiast_min_orders)
         & (share >= v.category_enthusiast_min_share).fillna(False)
         & p["favorite_category_purchased"].notna()
+        & ~bought_recently.fillna(False).astype(bool)
     ).astype(bool)
     members = p.loc[
-        chosen, ["person_id", "orders_count", "favorite_category_purchased", share.name]
+        chosen,
+        ["person_id", "orders_count", "favorite_category_purchased", share.name, "last_order_at"],
     ]
     return members.rename(columns={"favorite_category_purchased": "enthusiast_category"})
 
@@ -201,7 +231,7 @@ def top_spenders(inputs: AudienceInputs) -> pd.DataFrame:
 
 def product_sharers(inputs: AudienceInputs) -> pd.DataFrame:
     """At least sharer_min_actions shares and reviews (together) in the last sharer_days, and
-    an order ever."""
+    an order ever; with the products of their latest orders, newest first."""
     ctx, v = inputs.ctx, inputs.ctx.vars
     p = inputs.persons.copy()
     events = ctx.events_identified
@@ -214,13 +244,18 @@ def product_sharers(inputs: AudienceInputs) -> pd.DataFrame:
     chosen = ((p["shares_in_window"] + p["reviews_in_window"]) >= v.sharer_min_actions) & (
         p["orders_count"] >= 1
     )
-    facts = ["shares_in_window", "reviews_in_window", "orders_count"]
+    purchases = newest_first(
+        order_lines(ctx), "person_id", "product_id", "ordered_at", v.payload_list_max_items
+    )
+    p["recently_purchased_product_ids"] = at(p["person_id"], purchases).astype(object)
+    facts = B2C_AUDIENCES["product_sharers"].facts
     return p.loc[chosen.astype(bool), ["person_id", *facts]]
 
 
 def dormant_shoppers(inputs: AudienceInputs) -> pd.DataFrame:
     """A buyer whose last order is more than dormant_min_days and at most dormant_max_days
-    before as_of; days_since_last_order in calendar days."""
+    before as_of; days_since_last_order in calendar days; the favorite purchased category and
+    the category of the latest order line naming one (ties at that time: the first by name)."""
     p, ctx = inputs.persons, inputs.ctx
     v = ctx.vars
     last = p["last_order_at"]
@@ -233,9 +268,15 @@ def dormant_shoppers(inputs: AudienceInputs) -> pd.DataFrame:
         .fillna(False)
         .astype(bool)
     )
-    members = p.loc[chosen, ["person_id", "orders_count", "last_order_at"]]
+    members = p.loc[
+        chosen, ["person_id", "orders_count", "last_order_at", "favorite_category_purchased"]
+    ]
     days = (ctx.day - members["last_order_at"].dt.normalize()).dt.days.astype("int64")
-    return members.assign(days_since_last_order=days)
+    last_category = newest_first(order_lines(ctx), "person_id", "category", "ordered_at", 1)
+    return members.assign(
+        days_since_last_order=days,
+        last_category_purchased=at(members["person_id"], last_category).astype(object),
+    )
 
 
 def shoe_lovers(inputs: AudienceInputs) -> pd.DataFrame:
@@ -289,6 +330,8 @@ B2C_AUDIENCES: dict[str, PersonAudience] = {
             "orders_in_window",
             "email_opens_in_window",
             "email_clicks_in_window",
+            "recently_viewed_product_ids",
+            "recently_viewed_categories",
         ),
     ),
     "cart_abandoners": PersonAudience(
@@ -297,16 +340,29 @@ B2C_AUDIENCES: dict[str, PersonAudience] = {
     ),
     "category_enthusiasts": PersonAudience(
         category_enthusiasts,
-        ("orders_count", "enthusiast_category", "favorite_category_quantity_share"),
+        (
+            "orders_count",
+            "enthusiast_category",
+            "favorite_category_quantity_share",
+            "last_order_at",
+        ),
     ),
     "top_spenders": PersonAudience(
         top_spenders, ("orders_count", "lifetime_revenue", "revenue_percentile")
     ),
     "product_sharers": PersonAudience(
-        product_sharers, ("shares_in_window", "reviews_in_window", "orders_count")
+        product_sharers,
+        ("shares_in_window", "reviews_in_window", "orders_count", "recently_purchased_product_ids"),
     ),
     "dormant_shoppers": PersonAudience(
-        dormant_shoppers, ("orders_count", "last_order_at", "days_since_last_order")
+        dormant_shoppers,
+        (
+            "orders_count",
+            "last_order_at",
+            "days_since_last_order",
+            "favorite_category_purchased",
+            "last_category_purchased",
+        ),
     ),
     "shoe_lovers": PersonAudience(
         shoe_lovers,

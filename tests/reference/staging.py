@@ -153,6 +153,7 @@ def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> 
             "account_id": clean_text(raw["account_id"]),
             "occurred_at": occurred_at,
             "received_at": received_at,
+            "product_id": texts(properties, "product_id"),
             "category": pd.Series(
                 [c.lower() if c is not None else None for c in texts(properties, "category")],
                 dtype=object,
@@ -174,9 +175,10 @@ def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> 
 
 
 def order_items(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per product line of each Order Completed: event_id, category, quantity."""
+    """One row per product line of each Order Completed: event_id, category, quantity,
+    product_id."""
     orders = events[events["event_name"] == "Order Completed"]
-    rows: list[tuple[str, str | None, float]] = []
+    rows: list[tuple[str, str | None, float, str | None]] = []
     for event_id, products in zip(orders["event_id"], orders["products"], strict=True):
         if not isinstance(products, list):
             continue
@@ -190,9 +192,10 @@ def order_items(events: pd.DataFrame) -> pd.DataFrame:
                     event_id,
                     category.lower() if category is not None else None,
                     1.0 if quantity is None else quantity,
+                    to_text(line.get("product_id")),
                 )
             )
-    return pd.DataFrame(rows, columns=["event_id", "category", "quantity"])
+    return pd.DataFrame(rows, columns=["event_id", "category", "quantity", "product_id"])
 
 
 def stage_identifies(raw: pd.DataFrame, v: ReferenceVars) -> pd.DataFrame:

@@ -21,12 +21,14 @@ class ReferenceVars:
     cart_abandon_min_minutes: float = 60
     category_enthusiast_min_orders: int = 2
     category_enthusiast_min_share: float = 0.6
+    category_enthusiast_exclude_recent_buyer_days: float = 14
     top_spender_pct: float = 10
     sharer_min_actions: int = 2
     sharer_days: float = 90
     dormant_min_days: float = 30
     dormant_max_days: float = 90
     shoe_lovers_min_opens: int = 3
+    payload_list_max_items: int = 5
     small_audience_share: float = 0.1
     # Lifecycle (../shared/spec/audiences.md, "Lifecycle"); no activity events = any event
     loyal_min_orders: int = 3
@@ -58,3 +60,4 @@ class AccountAudienceVars:
     churn_risk_window_days: float = 30
     champion_min_active_days: int = 8
     champion_window_days: float = 30
+    payload_list_max_items: int = 5

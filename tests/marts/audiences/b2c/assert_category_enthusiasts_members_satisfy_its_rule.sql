@@ -1,8 +1,9 @@
 {#- aud_category_enthusiasts must hold exactly the persons of dim_persons without a privacy
     opt-out with at least `category_enthusiast_min_orders` orders and at least
-    `category_enthusiast_min_share` of their purchased quantity in one category, and carry that
-    category: returns members breaking the rule (or carrying another category) and
-    rule-satisfying persons left out. Orders and shares are counted again here from the orders
+    `category_enthusiast_min_share` of their purchased quantity in one category and no order in
+    the last `category_enthusiast_exclude_recent_buyer_days` days, and carry that category:
+    returns members breaking the rule (or carrying another category) and rule-satisfying
+    persons left out. Orders and shares are counted again here from the orders
     and their lines, not read from dim_persons, so a wrong trait cannot vouch for itself; the
     share is of the quantity of lines that name a category. -#}
 
@@ -30,6 +31,12 @@ order_counts as (
         count(*) as orders_count
     from orders
     group by person_id
+),
+
+recent_buyers as (
+    select distinct person_id
+    from orders
+    where {{ in_last_days('ordered_at', var('category_enthusiast_exclude_recent_buyer_days')) }}
 ),
 
 category_quantities as (
@@ -75,7 +82,10 @@ expected as (
         on persons.person_id = order_counts.person_id
     inner join top_shares
         on persons.person_id = top_shares.person_id
+    left join recent_buyers
+        on persons.person_id = recent_buyers.person_id
     where persons.has_privacy_opt_out = false
+        and recent_buyers.person_id is null
         and order_counts.orders_count >= {{ var('category_enthusiast_min_orders') }}
         and top_shares.top_quantity_share >= {{ var('category_enthusiast_min_share') }}
 ),
