@@ -112,9 +112,9 @@ targeted_member_weeks as (
         on weekly_stages.lifecycle_stage = targeted_stages.lifecycle_stage
     inner join campaign_answers
         on weekly_stages.person_id = campaign_answers.person_id
-            and campaign_answers.occurred_at <= weekly_stages.week_ending_at
-            and campaign_answers.occurred_at
-            > {{ dbt.dateadd('day', -1 * var('lifecycle_kpi_campaign_days'), 'weekly_stages.week_ending_at') }}
+            and weekly_stages.week_ending_at >= campaign_answers.occurred_at
+            and {{ dbt.dateadd('day', -1 * var('lifecycle_kpi_campaign_days'), 'weekly_stages.week_ending_at') }}
+            < campaign_answers.occurred_at
 ),
 
 population as (
@@ -146,16 +146,23 @@ member_events as (
         population.week_ending_at,
         population.person_id,
         kpi_events.occurred_at,
-        cast(floor({{ dbt.datediff('population.week_ending_at', 'kpi_events.occurred_at', 'second') }} / 604800)
-            as {{ dbt.type_int() }}) as boundary_period_number
+        {{ dbt.datediff('population.week_ending_at', 'kpi_events.occurred_at', 'second') }}
+            as seconds_after_snapshot
     from population
     inner join kpi_events
         on population.industry = kpi_events.industry
             and population.lifecycle_stage = kpi_events.lifecycle_stage
             and population.person_id = kpi_events.person_id
-            and kpi_events.occurred_at > population.week_ending_at
-            and kpi_events.occurred_at
-            <= {{ dbt.dateadd('day', 'population.kpi_window_days', 'population.week_ending_at') }}
+            and population.week_ending_at < kpi_events.occurred_at
+            and {{ dbt.dateadd('day', 'population.kpi_window_days', 'population.week_ending_at') }}
+            >= kpi_events.occurred_at
+),
+
+member_event_boundaries as (
+    select
+        *,
+        cast(floor(seconds_after_snapshot / 604800) as {{ dbt.type_int() }}) as boundary_period_number
+    from member_events
 ),
 
 -- period k of the window is snapshot + 7k days < occurred_at <= snapshot + 7(k + 1) days;
@@ -168,7 +175,7 @@ member_event_periods as (
                 then boundary_period_number - 1
             else boundary_period_number
         end as period_number
-    from member_events
+    from member_event_boundaries
 ),
 
 member_counts as (
