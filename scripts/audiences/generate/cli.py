@@ -23,6 +23,9 @@ publishes and is not in its holdout orders with probability CAMPAIGN_ORDER_PROBA
 13 days. No other audience's members are treated. The campaign draws from its own stream and
 its events follow the chunk's own, so `--publish-weeks 0` writes exactly the data set the
 generator wrote before the campaign existed.
+The events the lifecycle KPIs of seed lifecycle_kpis count are written too: the e-commerce
+ones always, those of `--industry media|travel|finance` when asked (industry.py). They draw
+from streams of their own and follow each chunk's rows, so the rest is the same without them.
 """
 
 from __future__ import annotations
