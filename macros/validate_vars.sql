@@ -93,6 +93,7 @@
         'lifecycle_history_weeks': weeks,
         'lifecycle_activity_events': {'kind': 'names'},
         'lifecycle_industry': {'kind': 'one_of', 'values': ['e-commerce', 'media', 'travel', 'finance']},
+        'lifecycle_kpi_campaign_days': days,
         'publish_max_days_after_newest_event': days,
         'holdout_pct': {'kind': 'whole', 'min': 0, 'max': 99, 'unit': 'percent'},
         'audience_swing_warn_share': share,

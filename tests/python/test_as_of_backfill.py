@@ -58,6 +58,7 @@ MARTS = [
     "fct_lifecycle_weekly_stages",
     "rpt_audience_overlaps",
     "rpt_audience_sizes",
+    "rpt_lifecycle_kpis",
     "rpt_lifecycle_weekly_flows",
     # both copies continue the same published history, so their feeds and reports agree too
     "fct_audience_membership_changes",

@@ -18,6 +18,7 @@ from .core import (
     uniform_ts,
 )
 from .email import Campaigns, Recipients, email_rows
+from .industry import industry_chunk
 from .persons import LINK_SIGNED_IN, LINK_SIGNED_UP, Persons, Sessions, draw_persons, draw_sessions
 from .shop import refund_events, shop_events
 from .vocabulary import (
@@ -157,6 +158,7 @@ def b2c_chunk(
     p = draw_persons(rng, cfg, first_person, n)
     s = draw_sessions(rng, cfg, p)
     shop = shop_events(rng, cfg, cat, p, s, key_base)
+    shop_sessions = s
     # the win-back campaign draws from its own stream and comes after the chunk's own events,
     # so everything else is the same with or without it (only the flaws land elsewhere)
     win_rng = rng_for(cfg, STREAM_WIN_BACK, chunk_no)
@@ -196,4 +198,6 @@ def b2c_chunk(
         campaign_ids=camps.ids,
         tables=b2c_small_tables(rng, cfg, p, s, chunk_no),
         key_base=key_base,
+        # keys after the chunk's own (below 2**31 of them), before the next chunk's
+        kpi_events=industry_chunk(cfg, p, shop_sessions, chunk_no, key_base + (1 << 31), camps.ids),
     )

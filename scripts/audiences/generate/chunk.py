@@ -70,6 +70,8 @@ class ChunkOutput:
     campaign_ids: list[str]
     tables: dict[str, dict[str, np.ndarray]]
     key_base: int
+    # the lifecycle KPI events (industry.py), written after the chunk with flaws of their own
+    kpi_events: ChunkOutput | None = None
 
 
 def with_nones(values: np.ndarray, keep: np.ndarray) -> np.ndarray:

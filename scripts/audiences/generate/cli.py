@@ -23,6 +23,9 @@ publishes and is not in its holdout orders with probability CAMPAIGN_ORDER_PROBA
 13 days. No other audience's members are treated. The campaign draws from its own stream and
 its events follow the chunk's own, so `--publish-weeks 0` writes exactly the data set the
 generator wrote before the campaign existed.
+The events the lifecycle KPIs of seed lifecycle_kpis count are written too: the e-commerce
+ones always, those of `--industry media|travel|finance` when asked (industry.py). They draw
+from streams of their own and follow each chunk's rows, so the rest is the same without them.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from audiences.raw_contract import (
 
 from .core import Config
 from .run import database_path, generate, print_summary
+from .vocabulary import KPI_INDUSTRIES
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -80,6 +84,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "the end of each of the last N weeks (its holdout gets nothing), "
         "so that rpt_audience_lift finds an effect; 0: no campaign",
     )
+    parser.add_argument(
+        "--industry",
+        choices=KPI_INDUSTRIES,
+        default="e-commerce",
+        help="also write the events this industry's lifecycle KPIs count (seed lifecycle_kpis; "
+        "the e-commerce ones are always written)",
+    )
     args = parser.parse_args(argv)
     if (
         args.persons < 1
@@ -106,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         chunk_size=args.chunk_size,
         accounts_per_chunk=1_000,
         publish_weeks=args.publish_weeks,
+        industry=args.industry,
     )
     try:
         path = database_path()

@@ -31,6 +31,7 @@ class Config:
     chunk_size: int
     accounts_per_chunk: int
     publish_weeks: int = 3
+    industry: str = "e-commerce"
 
     @property
     def end_ts(self) -> int:

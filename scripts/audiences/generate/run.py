@@ -29,7 +29,13 @@ from .b2b import b2b_chunk
 from .b2c import b2c_chunk
 from .core import Config, build_catalog, rng_for
 from .email import build_campaigns
-from .vocabulary import B2B_CAMPAIGN_THEMES, B2C_CAMPAIGN_THEMES, COLUMN_COMPRESSION, STREAM_FLAWS
+from .vocabulary import (
+    B2B_CAMPAIGN_THEMES,
+    B2C_CAMPAIGN_THEMES,
+    COLUMN_COMPRESSION,
+    STREAM_FLAWS,
+    STREAM_INDUSTRY_FLAWS,
+)
 from .writer import Statement, Writer
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -167,6 +173,13 @@ def generate(cfg: Config, con: duckdb.DuckDBPyConnection) -> int:
                 out = b2b_chunk(cfg, b2b_campaigns, chunk_no, first, size)
                 flaw_rng = rng_for(cfg, STREAM_FLAWS, 1_000_000 + chunk_no)
             chunk = writer.prepare(out, flaw_rng)
+            if out.kpi_events is not None:
+                # after the chunk's own rows, with flaws of their own (industry.py)
+                kpi_rng = rng_for(cfg, STREAM_INDUSTRY_FLAWS, chunk_no)
+                kpi_chunk = writer.prepare(out.kpi_events, kpi_rng)
+                chunk.events_statements += kpi_chunk.events_statements
+                chunk.other_statements += kpi_chunk.other_statements
+                chunk.events += kpi_chunk.events
             events_writer.submit(chunk.events_statements)
             other_writer.submit(chunk.other_statements)
             events += chunk.events

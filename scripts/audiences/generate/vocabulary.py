@@ -20,6 +20,11 @@ WEEK = 7 * DAY
 STREAM_CATALOG, STREAM_CAMPAIGNS, STREAM_B2C, STREAM_B2B, STREAM_FLAWS, STREAM_WIN_BACK = range(
     1, 7
 )
+# The lifecycle KPI events (industry.py): each industry's own stream, and one for their flaws,
+# so that the events above stay the same with or without them.
+KPI_INDUSTRIES = ("e-commerce", "media", "travel", "finance")
+STREAM_INDUSTRY = {industry: 7 + i for i, industry in enumerate(KPI_INDUSTRIES)}
+STREAM_INDUSTRY_FLAWS = 11
 
 # The win-back campaign (--publish-weeks): audiences are published at the end of each of the
 # last N weeks (T_k = end - k weeks, k = N..0); each person who enters dormant_shoppers at a
@@ -58,7 +63,23 @@ EVENT_NAMES = (
     "Feature Used",
     "Invite Sent",
     "Ad Clicked",
+    "Rewards Joined",
 )
+# The KPI events of the other industries (--industry): written only for the industry asked.
+INDUSTRY_EVENT_NAMES = (
+    "Article Read",
+    "Partner Benefit Used",
+    "Subscription Restarted",
+    "Trip Content Viewed",
+    "Booking Completed",
+    "Points Redeemed",
+    "Review Written",
+    "Profile Viewed",
+    "In-App Message Clicked",
+    "Offer Redeemed",
+    "Bank Account Linked",
+)
+ALL_EVENT_NAMES = EVENT_NAMES + INDUSTRY_EVENT_NAMES
 (
     SIGNED_UP,
     SIGNED_IN,
@@ -83,7 +104,19 @@ EVENT_NAMES = (
     FEATURE_USED,
     INVITE_SENT,
     AD_CLICKED,
-) = range(len(EVENT_NAMES))
+    REWARDS_JOINED,
+    ARTICLE_READ,
+    PARTNER_BENEFIT_USED,
+    SUBSCRIPTION_RESTARTED,
+    TRIP_CONTENT_VIEWED,
+    BOOKING_COMPLETED,
+    POINTS_REDEEMED,
+    REVIEW_WRITTEN,
+    PROFILE_VIEWED,
+    IN_APP_MESSAGE_CLICKED,
+    OFFER_REDEEMED,
+    BANK_ACCOUNT_LINKED,
+) = range(len(ALL_EVENT_NAMES))
 
 UNKNOWN_EVENT_NAMES = ("Legacy Pixel Fired", "test_event", "Heartbeat", "debug_ping")
 N_NAME_VARIANTS = 5
@@ -102,12 +135,12 @@ def name_variants(name: str) -> tuple[str, ...]:
 
 # Written event names: canonical, then 5 variants per canonical name, then unknown names.
 WRITTEN_NAMES = (
-    list(EVENT_NAMES)
-    + [variant for name in EVENT_NAMES for variant in name_variants(name)]
+    list(ALL_EVENT_NAMES)
+    + [variant for name in ALL_EVENT_NAMES for variant in name_variants(name)]
     + list(UNKNOWN_EVENT_NAMES)
 )
-VARIANT_BASE = len(EVENT_NAMES)
-UNKNOWN_BASE = VARIANT_BASE + N_NAME_VARIANTS * len(EVENT_NAMES)
+VARIANT_BASE = len(ALL_EVENT_NAMES)
+UNKNOWN_BASE = VARIANT_BASE + N_NAME_VARIANTS * len(ALL_EVENT_NAMES)
 
 CATEGORIES = ("shoes", "electronics", "clothing", "home", "beauty", "sports", "books", "toys")
 CATEGORY_MEDIAN_PRICE = np.array([85.0, 180.0, 45.0, 60.0, 28.0, 70.0, 16.0, 32.0])
@@ -347,7 +380,15 @@ EMAIL_FLAW_TYPES = ("redelivered", "email_case_spaces")
 NUMERIC_PROPERTIES = ("price", "revenue", "quantity", "rating")
 PRICED_EVENTS = (PRODUCT_VIEWED, PRODUCT_ADDED, PRODUCT_REMOVED, WISHLIST_ADDED)
 REVENUE_EVENTS = (CHECKOUT_STARTED, ORDER_COMPLETED, ORDER_REFUNDED)
-NO_PROPERTY_EVENTS = (SIGNED_UP, SIGNED_IN, CART_VIEWED, DEMO_REQUESTED, AD_CLICKED)
+# the KPI events carry no properties ('{}'): nothing to truncate into malformed JSON
+NO_PROPERTY_EVENTS = (
+    SIGNED_UP,
+    SIGNED_IN,
+    CART_VIEWED,
+    DEMO_REQUESTED,
+    AD_CLICKED,
+    *range(REWARDS_JOINED, len(ALL_EVENT_NAMES)),
+)
 
 # Every column an event batch carries (code arrays index into the vocabularies above or into
 # a chunk's dictionaries of ids), with its dtype and null value.

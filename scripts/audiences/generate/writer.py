@@ -31,6 +31,7 @@ from .sql import (
     uuid_sql,
 )
 from .vocabulary import (
+    ALL_EVENT_NAMES,
     BRAND_NAMES,
     CATEGORIES,
     COUPONS,
@@ -38,7 +39,6 @@ from .vocabulary import (
     DEVICE_TYPES,
     EMAIL_EVENT_TYPES,
     EMAIL_FLAW_TYPES,
-    EVENT_NAMES,
     F_NEGATIVE_REVENUE,
     FEATURES,
     FLAW_TYPES,
@@ -142,7 +142,7 @@ class Writer:
         self.cat = cat
         self.product_ids = strings(cat.product_ids)
         self.vocab = {
-            "names": strings(EVENT_NAMES),
+            "names": strings(ALL_EVENT_NAMES),
             "written": strings(WRITTEN_NAMES),
             "categories": strings(CATEGORIES),
             "brands": strings(BRAND_NAMES),
