@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
 
 STAGE_ORDER = ["loyal", "active", "lapsed", "inactive"]
 STAGE_COLORS = {
@@ -206,29 +207,37 @@ def rfm_segments(connection: duckdb.DuckDBPyConnection) -> Section:
 
 def lifecycle_kpis(connection: duckdb.DuckDBPyConnection) -> Section:
     title = "Lifecycle KPIs"
-    explanation = "Each lifecycle stage's campaign KPI per week (seed lifecycle_kpis)."
+    explanation = (
+        "Each lifecycle stage's campaign KPI per week (seed lifecycle_kpis), one panel per stage, "
+        "one line per industry the data has the KPI's events for; a week whose window is not "
+        "over yet is left out."
+    )
     if not relation_exists(connection, "marts", "rpt_lifecycle_kpis"):
         return Section(title, explanation, None, "This build has no rpt_lifecycle_kpis.")
     kpis = frame(
         connection,
-        "select week_ending_at, industry || ' / ' || lifecycle_stage || ': ' || kpi as series,"
-        " kpi_value from marts.rpt_lifecycle_kpis where kpi_value is not null order by 1, 2",
+        "select week_ending_at, lifecycle_stage, industry || ': ' || kpi as series, kpi_value"
+        " from marts.rpt_lifecycle_kpis where kpi_value is not null order by 1, 3",
     )
     if kpis.empty:
         return Section(title, explanation, None, "No KPI could be computed from this data.")
-    figure = go.Figure(
-        [
-            go.Scatter(
-                name=series,
-                x=kpis.loc[kpis["series"] == series, "week_ending_at"],
-                y=kpis.loc[kpis["series"] == series, "kpi_value"],
-                mode="lines+markers",
+    stages = [stage for stage in STAGE_ORDER if (kpis["lifecycle_stage"] == stage).any()]
+    figure = make_subplots(rows=len(stages), cols=1, subplot_titles=stages, shared_xaxes=True)
+    for row, stage in enumerate(stages, start=1):
+        of_stage = kpis[kpis["lifecycle_stage"] == stage]
+        for series in sorted(of_stage["series"].unique()):
+            points = of_stage[of_stage["series"] == series]
+            figure.add_trace(
+                go.Scatter(
+                    name=series,
+                    x=points["week_ending_at"],
+                    y=points["kpi_value"],
+                    mode="lines+markers",
+                ),
+                row=row,
+                col=1,
             )
-            for series in sorted(kpis["series"].unique())
-        ]
-    )
-    figure.update_layout(yaxis_title="KPI value")
-    return Section(title, explanation, styled(figure, height=520))
+    return Section(title, explanation, styled(figure, height=220 * len(stages) + 120))
 
 
 def audience_lift(connection: duckdb.DuckDBPyConnection) -> Section:

@@ -2,7 +2,8 @@
 test build (semantics, then every dimension, entity, measure and metric queried in the
 warehouse), and one `mf query` per metric group returns what the marts hold, recounted here
 with plain SQL: orders, revenue and buyers by week and RFM segment; persons per lifecycle stage
-and stage changes by week; members, emailable and holdout members by audience and publish.
+and stage changes by week; members, emailable and holdout members by audience and publish;
+each lifecycle KPI by week, industry and stage.
 
 MetricFlow reads `target/semantic_manifest.json` under the directory it runs in and opens the
 warehouse read-write, so each test run gets a project folder of its own (links to the
@@ -167,4 +168,26 @@ def test_audience_members_by_audience_and_publish(
         "audience_holdout_members",
     ]
     assert expected["audience_publish__publish_id"].nunique() > 1
+    assert as_rows(answer, columns) == as_rows(expected, columns)
+
+
+def test_each_lifecycle_kpi_by_week(semantic_project: tuple[Path, dict[str, str]]) -> None:
+    answer = mf_query(semantic_project, "--saved-query", "weekly_lifecycle_kpis")
+    answer = answer[answer["lifecycle_kpi"].notna()]
+    expected = recount(
+        semantic_project,
+        "select date_trunc('week', week_ending_at) as metric_time__week,"
+        " industry as lifecycle_kpi_week__industry,"
+        " lifecycle_stage as lifecycle_kpi_week__lifecycle_stage,"
+        " kpi as lifecycle_kpi_week__kpi, kpi_value as lifecycle_kpi"
+        " from marts.rpt_lifecycle_kpis where kpi_value is not null",
+    )
+    columns = [
+        "metric_time__week",
+        "lifecycle_kpi_week__industry",
+        "lifecycle_kpi_week__lifecycle_stage",
+        "lifecycle_kpi_week__kpi",
+        "lifecycle_kpi",
+    ]
+    assert len(expected) > 0
     assert as_rows(answer, columns) == as_rows(expected, columns)
