@@ -47,8 +47,8 @@
     Members are the persons of dim_persons in every include audience (all persons when the list
     is empty), in no exclude audience, meeting trait_condition (SQL on dim_persons columns), and
     without a privacy opt-out. The table carries what every audience table carries: person_id,
-    is_emailable, email (only when emailable), the facts and the catalog row of audience_name
-    (no as_of column: the publish records a build's as_of once, so that a row changes only when
+    is_emailable, email (only when emailable), when to send (person_send_time_columns), the
+    facts and the catalog row of audience_name (no as_of column: the publish records a build's as_of once, so that a row changes only when
     the member's data does). -#}
 {% macro compose_person_audience(audience_name, include_audiences=[], exclude_audiences=[], trait_condition='true', facts=[]) %}
 
@@ -99,9 +99,7 @@ catalog_entry as (
 
 final as (
     select
-        members.person_id,
-        members.is_emailable,
-        case when members.is_emailable then members.email end as email,
+        {{ b2c_audience_person_columns() }},
         {% for fact in facts %}
             members.{{ fact }},
         {% endfor %}
@@ -207,11 +205,24 @@ audience_catalog as (
 {%- endmacro %}
 
 {#- The columns every B2C person audience opens its rows with: the person, whether a campaign
-    may email them, and their email only when it may. -#}
+    may email them, their email only when it may, and when to send (person_send_time_columns).
+    `members` holds dim_persons columns. -#}
 {% macro b2c_audience_person_columns(members='members') -%}
     {{ members }}.person_id,
         {{ members }}.is_emailable,
-        case when {{ members }}.is_emailable then {{ members }}.email end as email
+        case when {{ members }}.is_emailable then {{ members }}.email end as email,
+        {{ person_send_time_columns(members) }}
+{%- endmacro %}
+
+{#- When to send to a person, as every person audience carries it (from dim_persons, learned in
+    int_person_send_times_learned): the preferred send hour and ISO day of week in the person's
+    own time zone, the zone, and how many observations they rest on. One list, so that the
+    audiences cannot drift apart (no trailing comma). -#}
+{% macro person_send_time_columns(members='members') -%}
+    {{ members }}.preferred_send_hour,
+        {{ members }}.preferred_send_day_of_week,
+        {{ members }}.send_time_zone,
+        {{ members }}.send_time_observations
 {%- endmacro %}
 
 {#- The body of a report's `audience_catalog` import CTE: the catalog entries of the audiences

@@ -121,7 +121,10 @@ explained as {{ inline_cte() ~ ' ' if inline }}(
             'currency', 'coupon', 'promotion_id', 'products',
         ]),
         ('product and engagement properties', ['page_path', 'feature', 'share_via', 'rating']),
-        ('context', ['device_type', 'os', 'locale', 'country', 'utm_source', 'utm_medium', 'utm_campaign']),
+        ('context', [
+            'device_type', 'os', 'locale', 'country', 'utm_source', 'utm_medium', 'utm_campaign',
+            'time_zone',
+        ]),
         ('timestamps (UTC)', ['occurred_at', 'received_at']),
         ('the full payload, for properties not modelled above', ['properties']),
         ('the day of receipt: the partition an incremental run replaces', ['received_on']),

@@ -53,6 +53,7 @@
         'deal_promotion_window_hours': hours,
         'usage_tier_heavy_min_rank': share_or_zero,
         'usage_tier_medium_min_rank': share_or_zero,
+        'send_time_min_email_observations': count,
         'new_customer_days': days,
         'window_shopper_min_views': count,
         'window_shopper_days': days,

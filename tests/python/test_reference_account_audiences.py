@@ -127,6 +127,10 @@ PERSON_DEFAULTS: dict[str, object] = {
     "email": None,
     "has_privacy_opt_out": False,
     "job_title": "Engineer",
+    "preferred_send_hour": None,
+    "preferred_send_day_of_week": None,
+    "send_time_zone": "UTC",
+    "send_time_observations": 0,
 }
 
 

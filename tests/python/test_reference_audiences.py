@@ -28,10 +28,12 @@ from tests.reference.audiences import (
     primary_audiences,
 )
 from tests.reference.lifecycle import compute_lifecycle
+from tests.reference.send_times import AUDIENCE_SEND_TIME_COLUMNS
 
 CARRIED = (
     "is_emailable",
     "email",
+    *AUDIENCE_SEND_TIME_COLUMNS,
     "audience_name",
     "audience_type",
     "audience_description",

@@ -10,10 +10,17 @@ import pandas as pd
 import pytest
 from audiences.runtime import end_of_day
 from comparison import EXAMPLES
-from reference_helpers import assert_column_agrees, reference_context, reference_dims
+from reference_helpers import (
+    assert_column_agrees,
+    reference_context,
+    reference_dims,
+    tiny_context,
+)
 
 from tests.reference.accounts import COLUMNS as ACCOUNT_COLUMNS
 from tests.reference.persons import COLUMNS as PERSON_COLUMNS
+from tests.reference.send_times import SEND_TIME_COLUMNS, learn_send_times
+from tests.reference.vars import ReferenceVars
 
 TABLES = {"dim_persons": "person_id", "dim_accounts": "account_id"}
 COLUMNS = {"dim_persons": PERSON_COLUMNS, "dim_accounts": ACCOUNT_COLUMNS}
@@ -255,3 +262,61 @@ def test_reference_rank_helpers() -> None:
     day = pd.Timestamp("2026-02-28")
     births = pd.Series(pd.to_datetime(["2000-02-29", "1990-02-27", "1990-03-01"]))
     assert list(next_anniversary_days(births, day)) == [0, 364, 1]
+
+
+def test_reference_send_times_convert_to_the_local_day_and_fall_back() -> None:
+    """The reference's send times on the rows of int_person_send_times_learned's unit tests:
+    email opens win over more events; 23:30 UTC on a winter Monday is Tuesday 00:30 in Berlin;
+    the same local hour from two UTC hours across daylight saving time; an unknown context zone
+    is ignored (country, then UTC); no country and no known zone is UTC."""
+    as_of = pd.Timestamp("2026-06-30 12:00:00")
+    persons = pd.DataFrame(
+        {
+            "person_id": ["e1", "e2", "d1", "i1", "i3"],
+            "user_id": ["e1", "e2", "d1", "i1", "i3"],
+            "country": ["DE", "US", None, "FR", None],
+        }
+    )
+    events = pd.DataFrame(
+        [
+            *[("e1", "2026-06-10 09:10:00", None)] * 5,
+            *[("e2", "2026-06-10 14:10:00", None)] * 3,
+            ("e2", "2026-06-11 15:10:00", None),
+            ("d1", "2026-03-01 12:00:00", "Europe/Berlin"),
+            *[("i1", "2026-06-10 09:10:00", "Mars/Olympus")] * 10,
+            ("i3", "2026-06-28 23:30:00", "Europe/Berlín"),
+        ],
+        columns=["person_id", "occurred_at", "time_zone"],
+    ).astype({"occurred_at": "datetime64[us]"})
+    emails = pd.DataFrame(
+        [
+            ("e1", "opened", "2026-01-05 23:30:00"),
+            ("e1", "clicked", "2026-01-12 23:10:00"),
+            ("e2", "delivered", "2026-06-01 08:00:00"),
+            ("d1", "opened", "2026-01-15 07:30:00"),
+            ("d1", "opened", "2026-06-15 06:30:00"),
+        ],
+        columns=["person_id", "event_type", "occurred_at"],
+    ).astype({"occurred_at": "datetime64[us]"})
+    seeds = {
+        "time_zones": pd.DataFrame(
+            {"time_zone": ["Europe/Berlin", "America/New_York", "Europe/Paris", "UTC"]}
+        ),
+        "country_time_zones": pd.DataFrame(
+            {
+                "country": ["DE", "US", "FR"],
+                "time_zone": ["Europe/Berlin", "America/New_York", "Europe/Paris"],
+            }
+        ),
+    }
+    context = tiny_context(as_of, vars=ReferenceVars(), seeds=seeds, events_identified=events)
+    learned = learn_send_times(context, persons, emails).set_index(persons["person_id"])
+    expected = {
+        "e1": ("Europe/Berlin", "country", "email", 2, 0, 2),
+        "e2": ("America/New_York", "country", "events", 4, 10, 3),
+        "d1": ("Europe/Berlin", "context", "email", 2, 8, 1),
+        "i1": ("Europe/Paris", "country", "events", 10, 11, 3),
+        "i3": ("UTC", "utc", "events", 1, 23, 7),
+    }
+    for person, row in expected.items():
+        assert tuple(learned.loc[person, SEND_TIME_COLUMNS]) == row, person

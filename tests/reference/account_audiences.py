@@ -20,6 +20,7 @@ from tests.reference.accounts import (
 from tests.reference.audiences import with_catalog
 from tests.reference.common import at, days_from, in_window
 from tests.reference.context import SEEDS_DIR, Context
+from tests.reference.send_times import AUDIENCE_SEND_TIME_COLUMNS
 from tests.reference.vars import AccountAudienceVars
 
 __all__ = ["ACCOUNT_AUDIENCES", "AccountAudienceVars", "AccountInputs"]
@@ -418,6 +419,10 @@ def product_champions(inputs: AccountInputs) -> pd.DataFrame:
             "person_id": top["person_id"],
             "is_emailable": emailable,
             "email": email.where(emailable.to_numpy(), None),
+            **{
+                column: at(top["person_id"], people[column])
+                for column in AUDIENCE_SEND_TIME_COLUMNS
+            },
             "account_name": at(top["account_id"], accounts["account_name"]).astype(object),
             "job_title": at(top["person_id"], people["job_title"]).astype(object),
             "sign_in_days_in_window": top["sign_in_days_in_window"].astype("int64"),

@@ -23,6 +23,7 @@ from tests.reference.context import SEEDS_DIR, Context
 from tests.reference.parsing import parse_json_objects, parse_timestamp, texts
 from tests.reference.persons import _orders as reference_orders
 from tests.reference.persons import attribute_email_events
+from tests.reference.send_times import AUDIENCE_SEND_TIME_COLUMNS
 
 CATALOG_COLUMNS = ["audience_name", "recommended_campaign", "audience_priority"]
 
@@ -383,7 +384,8 @@ B2C_AUDIENCES: dict[str, PersonAudience] = {
 
 def finish(inputs: AudienceInputs, name: str, members: pd.DataFrame) -> pd.DataFrame:
     """What every person audience carries: no opted-out person, the emailable flag, the email
-    only when emailable and the catalog row of `name` (no as_of: a publish records it once)."""
+    only when emailable, when to send (AUDIENCE_SEND_TIME_COLUMNS) and the catalog row of
+    `name` (no as_of: a publish records it once)."""
     persons = inputs.persons.set_index("person_id")
     pid = members["person_id"]
     kept = members[~at(pid, persons["has_privacy_opt_out"]).astype(bool)].copy()
@@ -391,6 +393,8 @@ def finish(inputs: AudienceInputs, name: str, members: pd.DataFrame) -> pd.DataF
     email = at(kept["person_id"], persons["email"]).astype(object)
     kept.insert(1, "is_emailable", emailable)
     kept.insert(2, "email", email.where(emailable, None))
+    for offset, column in enumerate(AUDIENCE_SEND_TIME_COLUMNS):
+        kept.insert(3 + offset, column, at(kept["person_id"], persons[column]))
     return with_catalog(kept, name)
 
 

@@ -58,6 +58,10 @@ def load_seeds(seeds_dir: Path = SEEDS_DIR) -> dict[str, pd.DataFrame]:
         "decision_maker_title_keywords": pd.read_csv(
             seeds_dir / "decision_maker_title_keywords.csv", dtype=str
         ),
+        "time_zones": pd.read_csv(seeds_dir / "time_zones.csv", dtype=str),
+        "country_time_zones": pd.read_csv(
+            seeds_dir / "country_time_zones.csv", dtype=str, keep_default_na=False
+        ),
     }
 
 

@@ -17,6 +17,7 @@ from tests.reference.common import (
     whole_years,
 )
 from tests.reference.context import Context, from_raw
+from tests.reference.send_times import SEND_TIME_COLUMNS, learn_send_times
 from tests.reference.staging import PLACE_LANGUAGE_JOB_TRAITS, TRAITS
 
 # the newest of each identify trait but the email and the opt-in, which have their own rules
@@ -68,6 +69,7 @@ COLUMNS = [
     "preferred_device",
     "preferred_hour_of_day",
     "preferred_day_of_week",
+    *SEND_TIME_COLUMNS,
     "deal_seeking_share",
     "email_opens_30d",
     "email_clicks_30d",
@@ -530,5 +532,9 @@ def compute_dim_persons(ctx: Context) -> pd.DataFrame:
     persons = _commerce(ctx, persons)
     persons = _behavior(ctx, persons)
     persons = _email_and_support(ctx, persons)
+    email_events = attribute_email_events(
+        ctx.email_events[ctx.email_events["occurred_at"] <= ctx.as_of], persons
+    )
+    persons[SEND_TIME_COLUMNS] = learn_send_times(ctx, persons, email_events)
     persons = _scores(ctx, persons)
     return persons[COLUMNS]

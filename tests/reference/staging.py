@@ -96,6 +96,11 @@ def _order_problems(products: Any) -> tuple[list[Any] | None, bool, bool, bool]:
     return lines, malformed, unreadable, negative
 
 
+def _trimmed(series: pd.Series) -> pd.Series:
+    """Trimmed text with None for null or blank values (the SQL clean_text)."""
+    return clean_text(series.map(lambda v: v.strip() if isinstance(v, str) else v))
+
+
 def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> pd.DataFrame:
     """Usable events, the first received copy of each event_id; typed properties and context."""
     raw = raw.reset_index(drop=True)
@@ -167,6 +172,7 @@ def stage_events(raw: pd.DataFrame, aliases: pd.DataFrame, v: ReferenceVars) -> 
             "feature": texts(properties, "feature"),
             "products": products,
             "device_type": texts(context, "device_type"),
+            "time_zone": _trimmed(texts(context, "timezone")),
             "_reason": reason,
         }
     )

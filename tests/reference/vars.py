@@ -13,6 +13,7 @@ class ReferenceVars:
     usage_tier_heavy_min_rank: float = 0.8
     usage_tier_medium_min_rank: float = 0.4
     future_timestamp_tolerance_minutes: float = 60
+    send_time_min_email_observations: int = 1
     # B2C audiences (../shared/spec/audiences.md, "B2C audiences")
     new_customer_days: float = 30
     window_shopper_min_views: int = 3

@@ -1,7 +1,7 @@
 {{ received_days_config() }}
 
 {#- The staged events rolled up per raw identity (user_id, anonymous_id), hour of occurrence
-    and signal (event name, category, device type): how many, the first and the last instant.
+    and signal (event name, category, device type, context time zone): how many, the first and the last instant.
     Incremental by day of receipt like the staging it reads (macros/received_days.sql): a run
     rolls up again exactly the days it re-stages, so a rerun never counts twice. No person,
     as_of or delete is applied here: they change retroactively, and are applied when the rollup
@@ -9,7 +9,9 @@
     not a day: the preferred hour of day is one of the traits. -#}
 {%- set restage_from = restage_from_day() %}
 {#- What a row of the rollup is per, besides its hour. -#}
-{%- set hour_keys = ['received_on', 'user_id', 'anonymous_id', 'event_name', 'category', 'device_type'] %}
+{%- set hour_keys = [
+    'received_on', 'user_id', 'anonymous_id', 'event_name', 'category', 'device_type', 'time_zone',
+] %}
 
 with
 
@@ -40,6 +42,7 @@ final as (
         event_name,
         category,
         device_type,
+        time_zone,
         occurred_hour,
         event_count,
         first_occurred_at,

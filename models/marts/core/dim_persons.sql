@@ -35,6 +35,10 @@ windows as (
     select * from {{ ref('int_person_windows_aggregated') }}
 ),
 
+send_times as (
+    select * from {{ ref('int_person_send_times_learned') }}
+),
+
 joined as (
     select
         kept_persons.person_id,
@@ -77,6 +81,12 @@ joined as (
         behavior.preferred_device,
         behavior.preferred_hour_of_day,
         behavior.preferred_day_of_week,
+        send_times.send_time_zone,
+        send_times.send_time_zone_source,
+        send_times.send_time_source,
+        coalesce(send_times.send_time_observations, 0) as send_time_observations,
+        send_times.preferred_send_hour,
+        send_times.preferred_send_day_of_week,
         commerce.deal_seeking_share,
         coalesce(windows.email_opens_30d, 0) as email_opens_30d,
         coalesce(windows.email_clicks_30d, 0) as email_clicks_30d,
@@ -116,6 +126,8 @@ joined as (
         on kept_persons.person_id = scores.person_id
     left join windows
         on kept_persons.person_id = windows.person_id
+    left join send_times
+        on kept_persons.person_id = send_times.person_id
 ),
 
 dated as (
@@ -197,6 +209,12 @@ final as (
         preferred_device,
         cast(preferred_hour_of_day as {{ dbt.type_int() }}) as preferred_hour_of_day,
         cast(preferred_day_of_week as {{ dbt.type_int() }}) as preferred_day_of_week,
+        send_time_zone,
+        send_time_zone_source,
+        send_time_source,
+        cast(send_time_observations as {{ dbt.type_int() }}) as send_time_observations,
+        cast(preferred_send_hour as {{ dbt.type_int() }}) as preferred_send_hour,
+        cast(preferred_send_day_of_week as {{ dbt.type_int() }}) as preferred_send_day_of_week,
         cast(deal_seeking_share as double) as deal_seeking_share,
         cast(email_opens_30d as {{ dbt.type_int() }}) as email_opens_30d,
         cast(email_clicks_30d as {{ dbt.type_int() }}) as email_clicks_30d,

@@ -94,6 +94,7 @@ CONTEXT_SQL = json_object_sql(
             "utm_source",
             "utm_medium",
             "utm_campaign",
+            "timezone",
         )
     ]
 )

@@ -261,6 +261,16 @@ LOCATION_P = np.array(
      0.03, 0.02]
 )
 LOCATION_TZ = np.array([loc[6] for loc in LOCATIONS], dtype=np.int64)
+# The IANA time zone of each location, which the mobile libraries (as Segment's do) write into
+# an event's context as `timezone`; the web library here does not, so a share of persons is
+# known by zone and the rest by country.
+LOCATION_ZONES = (
+    "America/Los_Angeles", "America/Los_Angeles", "America/New_York", "America/Chicago",
+    "America/Chicago", "America/Los_Angeles", "Europe/London", "Europe/London", "Europe/Berlin",
+    "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Amsterdam", "America/Toronto",
+    "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo",
+)
+ZONED_OS = np.array([0, 1, 5])  # iOS, Android, iPadOS: the operating systems of the mobile apps
 FIRST_NAMES = (
     "Emma", "Liam", "Olivia", "Noah", "Ava", "Elijah", "Sophia", "Lucas", "Mia", "Mateo",
     "Amelia", "Leo", "Harper", "Ethan", "Ella", "James", "Chloe", "Aarav", "Priya", "Lena",

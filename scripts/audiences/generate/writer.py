@@ -43,6 +43,7 @@ from .vocabulary import (
     FEATURES,
     FLAW_TYPES,
     HOUR,
+    LOCATION_ZONES,
     LOCATIONS,
     MICROS,
     MINUTE,
@@ -61,6 +62,7 @@ from .vocabulary import (
     SUFFIXES,
     UTMS,
     WRITTEN_NAMES,
+    ZONED_OS,
 )
 
 
@@ -158,6 +160,7 @@ class Writer:
             "os": strings(OPERATING_SYSTEMS),
             "locales": strings([loc[4] for loc in LOCATIONS]),
             "countries": strings([loc[0] for loc in LOCATIONS]),
+            "zones": strings(LOCATION_ZONES),
             "utm_source": strings([u[0] for u in UTMS]),
             "utm_medium": strings([u[1] for u in UTMS]),
             "utm_campaign": strings([u[2] for u in UTMS]),
@@ -219,6 +222,7 @@ class Writer:
         seq = out.key_base + np.arange(n, dtype=np.int64)
         copies = np.bincount(fl.copy_rows, minlength=n)
         utm = ev["utm"]
+        zone = np.where(np.isin(ev["os"], ZONED_OS), ev["location"], -1)
 
         def event_table(index: np.ndarray) -> pa.Table:
             """The inputs of the properties, context and ledger SQL for rows `index`."""
@@ -254,6 +258,7 @@ class Writer:
                     "utm_source": dict_array(utm[index], v["utm_source"]),
                     "utm_medium": dict_array(utm[index], v["utm_medium"]),
                     "utm_campaign": dict_array(utm[index], v["utm_campaign"]),
+                    "timezone": dict_array(zone[index], v["zones"]),
                     "flaw": flaw,
                     "flaw_type": dict_array(flaw.astype(np.int32) - 1, v["flaws"]),
                     "nas": dict_array(fl.nas[index], v["nas"]),

@@ -52,6 +52,7 @@ members as (
         champions.*,
         persons.is_emailable,
         persons.email,
+        {{ person_send_time_columns('persons') }},
         persons.job_title
     from champions
     inner join persons
@@ -70,6 +71,7 @@ final as (
         members.person_id,
         members.is_emailable,
         case when members.is_emailable then members.email end as email,
+        {{ person_send_time_columns() }},
         members.account_name,
         members.job_title,
         cast(members.sign_in_days_in_window as {{ dbt.type_int() }}) as sign_in_days_in_window,

@@ -74,6 +74,7 @@ members as (
         persons.person_id,
         persons.is_emailable,
         persons.email,
+        {{ person_send_time_columns('persons') }},
         abandoned_carts.last_cart_add_at,
         abandoned_carts.cart_items,
         abandoned_carts.cart_quantity,
