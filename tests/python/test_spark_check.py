@@ -108,15 +108,3 @@ def test_a_missing_column_is_reported(paths: spark_check.Paths) -> None:
 
 def test_a_table_missing_on_spark_is_reported(paths: spark_check.Paths) -> None:
     assert compare(paths).problem == "no table on Spark"
-
-
-@pytest.mark.parametrize(
-    "seed",
-    sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.csv")),
-    ids=lambda path: path.name,
-)
-def test_no_seed_value_holds_an_apostrophe(seed: Path) -> None:
-    # dbt-spark's seed loader (session method) writes each value into a SQL string literal
-    # without escaping: one apostrophe ("the app's features") fails `dbt seed` on Spark
-    lines = [number for number, line in enumerate(seed.read_text().splitlines(), 1) if "'" in line]
-    assert not lines, f"{seed.name}: apostrophe on line(s) {lines}"
