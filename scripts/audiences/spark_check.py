@@ -123,7 +123,8 @@ def export_raw_parquet(paths: Paths, directory: Path, received_before: str | Non
             row[0]
             for row in connection.execute(
                 "select table_name from information_schema.tables "
-                "where table_schema = 'raw' order by table_name"
+                "where table_schema = 'raw' and not starts_with(table_name, '_load_') "
+                "order by table_name"
             ).fetchall()
         ]
         for table in tables:

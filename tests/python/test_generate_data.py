@@ -123,7 +123,11 @@ def test_the_compression_named_for_columns_is_used_and_the_tables_sql_is_the_con
 ) -> None:
     # the generator names DuckDB's own choice of compression for the big text columns (to spare
     # it trying every method); that leaves the tables' SQL as the contract's create statement
-    table_sql = "select table_name, sql from duckdb_tables() where schema_name = 'raw'"
+    # (the loader's batch registry, raw._load_*, which the generator fills too, is not contract)
+    table_sql = (
+        "select table_name, sql from duckdb_tables()"
+        " where schema_name = 'raw' and not starts_with(table_name, '_load_')"
+    )
     with duckdb.connect() as contract:
         contract.execute("create schema raw")
         for table in RAW_TABLES:

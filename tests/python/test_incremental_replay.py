@@ -123,7 +123,8 @@ def write_batches(source: Path, folder: Path) -> list[Path]:
         tables = [
             row[0]
             for row in connection.execute(
-                "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
+                "select table_name from duckdb_tables() where schema_name = 'raw'"
+                " and not starts_with(table_name, '_') order by 1"
             ).fetchall()
         ]
         for index, batch_day in enumerate([None, *REPLAY_DAYS]):
