@@ -66,6 +66,19 @@ def styled(figure: go.Figure, height: int = 420) -> go.Figure:
     return figure
 
 
+def weekly_lines(points: pd.DataFrame, series: str, value: str) -> list[go.Scatter]:
+    """One line per value of `series` (sorted), `value` over week_ending_at."""
+    return [
+        go.Scatter(
+            name=name,
+            x=points.loc[points[series] == name, "week_ending_at"],
+            y=points.loc[points[series] == name, value],
+            mode="lines+markers",
+        )
+        for name in sorted(points[series].unique())
+    ]
+
+
 def audience_sizes(connection: duckdb.DuckDBPyConnection) -> Section:
     sizes = frame(
         connection,
@@ -175,17 +188,7 @@ def lifecycle_flows(connection: duckdb.DuckDBPyConnection) -> Section:
     )
     if flows.empty:
         return Section(title, explanation, None, "No stage change in rpt_lifecycle_weekly_flows.")
-    figure = go.Figure(
-        [
-            go.Scatter(
-                name=flow,
-                x=flows.loc[flows["flow"] == flow, "week_ending_at"],
-                y=flows.loc[flows["flow"] == flow, "persons"],
-                mode="lines+markers",
-            )
-            for flow in sorted(flows["flow"].unique())
-        ]
-    )
+    figure = go.Figure(weekly_lines(flows, "flow", "persons"))
     figure.update_layout(yaxis_title="persons changing stage")
     return Section(title, explanation, styled(figure))
 
@@ -224,19 +227,8 @@ def lifecycle_kpis(connection: duckdb.DuckDBPyConnection) -> Section:
     stages = [stage for stage in STAGE_ORDER if (kpis["lifecycle_stage"] == stage).any()]
     figure = make_subplots(rows=len(stages), cols=1, subplot_titles=stages, shared_xaxes=True)
     for row, stage in enumerate(stages, start=1):
-        of_stage = kpis[kpis["lifecycle_stage"] == stage]
-        for series in sorted(of_stage["series"].unique()):
-            points = of_stage[of_stage["series"] == series]
-            figure.add_trace(
-                go.Scatter(
-                    name=series,
-                    x=points["week_ending_at"],
-                    y=points["kpi_value"],
-                    mode="lines+markers",
-                ),
-                row=row,
-                col=1,
-            )
+        for line in weekly_lines(kpis[kpis["lifecycle_stage"] == stage], "series", "kpi_value"):
+            figure.add_trace(line, row=row, col=1)
     return Section(title, explanation, styled(figure, height=220 * len(stages) + 120))
 
 
