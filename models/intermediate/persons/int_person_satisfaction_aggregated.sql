@@ -34,7 +34,10 @@ latest_nps as (
 tickets as (
     select
         user_id as person_id,
-        avg(case when closed_at <= {{ as_of() }} then csat_score end) as avg_csat
+        avg(case when closed_at <= {{ as_of() }} then csat_score end) as avg_csat,
+        count(case when {{ ticket_is_open_at_as_of() }} then ticket_id end) as open_tickets,
+        max(case when {{ ticket_is_open_at_as_of() }} then {{ ticket_priority_rank('priority') }} end)
+            as highest_open_ticket_priority_rank
     from support_tickets
     where user_id is not null and opened_at <= {{ as_of() }}
     group by user_id
@@ -51,7 +54,9 @@ final as (
         people.person_id,
         latest_nps.latest_nps_score,
         latest_nps.latest_nps_category,
-        tickets.avg_csat
+        tickets.avg_csat,
+        coalesce(tickets.open_tickets, 0) as open_tickets,
+        {{ ticket_priority_name('tickets.highest_open_ticket_priority_rank') }} as highest_open_ticket_priority
     from people
     left join latest_nps
         on people.person_id = latest_nps.person_id
