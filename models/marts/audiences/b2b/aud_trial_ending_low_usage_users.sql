@@ -52,7 +52,9 @@ final as (
         {{ b2c_audience_person_columns() }},
         members.job_title,
         members.trial_ends_at,
-        cast({{ days_between(as_of(), 'members.trial_ends_at') }} as {{ dbt.type_int() }}) as days_until_trial_end,
+        cast(
+            {{ days_between(as_of(), 'members.trial_ends_at') }} as {{ dbt.type_int() }}
+        ) as days_until_trial_end,
         cast(members.active_days_in_window as {{ dbt.type_int() }}) as active_days_in_window,
         members.last_seen_at,
         {{ audience_catalog_columns() }}

@@ -54,10 +54,10 @@ member_trials as (
     select distinct audience.person_id
     from audience
     inner join subscriptions
-        on subscriptions.trial_ends_at = audience.trial_ends_at
+        on audience.trial_ends_at = subscriptions.trial_ends_at
     left join crm_contacts
         on subscriptions.account_id = crm_contacts.account_id
-            and crm_contacts.user_id = audience.person_id
+            and audience.person_id = crm_contacts.user_id
     where subscriptions.started_at <= {{ as_of() }}
         and not coalesce(subscriptions.ended_at <= {{ as_of() }}, false)
         and (
