@@ -18,6 +18,9 @@
         {'name': 'upgrade_candidates', 'member_type': 'account'},
         {'name': 'churn_risk_accounts', 'member_type': 'account'},
         {'name': 'product_champions', 'member_type': 'person'},
+        {'name': 'trial_ending_low_usage_users', 'member_type': 'person'},
+        {'name': 'detractors', 'member_type': 'person'},
+        {'name': 'heavy_email_engagers', 'member_type': 'person'},
     ]) }}
 {%- endmacro %}
 

@@ -25,7 +25,8 @@
       and what was received after it (macros/received_days.sql);
     - future_timestamp_tolerance_minutes 0: no tolerance, any client clock ahead of received_at
       is quarantined; cart_abandon_min_minutes 0: a cart counts as abandoned at once;
-    - churn_risk_max_detractor_nps 0: only a score of 0 is a detractor (scores are 0-10);
+    - churn_risk_max_detractor_nps and detractor_max_nps 0: only a score of 0 is a detractor
+      (scores are 0-10);
     - usage tier ranks: percent_rank() lies in [0, 1]; medium 0 = no light tier (a person
       with any active day is at least medium); medium must stay below heavy;
     - small_audience_share 0: never flag a small audience;
@@ -86,6 +87,14 @@
         'champion_window_days': days,
         'shoe_lovers_min_opens': count,
         'payload_list_max_items': count,
+        'trial_ending_days': days,
+        'trial_low_usage_days': days,
+        'trial_low_usage_max_active_days': count,
+        'detractor_window_days': days,
+        'detractor_max_nps': {'kind': 'whole', 'min': 0, 'max': 10, 'unit': 'NPS points'},
+        'detractor_max_csat': {'kind': 'number', 'min': 1, 'max': 5},
+        'heavy_email_engager_min_opens': count,
+        'heavy_email_engager_days': days,
         'small_audience_share': share_or_zero,
         'loyal_min_orders': count,
         'loyal_order_days': days,
@@ -111,6 +120,7 @@
         ('dormant_min_days', '<', 'dormant_max_days', 1),
         ('active_days', '<', 'lapsed_days', 1),
         ('champion_min_active_days', '<=', 'champion_window_days', 1),
+        ('trial_low_usage_max_active_days', '<=', 'trial_low_usage_days', 1),
         ('cart_abandon_min_minutes', '<', 'cart_abandon_window_days', 1440),
     ]) -}}
 {%- endmacro %}

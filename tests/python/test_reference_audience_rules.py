@@ -5,6 +5,8 @@ agreement with the marts (test_reference_audiences.py) is not two sides missing 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -55,6 +57,11 @@ PERSON_DEFAULTS: dict[str, object] = {
     "shares_90d": 0,
     "reviews_90d": 0,
     "last_order_at": pd.NaT,
+    "user_status": None,
+    "trial_ends_at": pd.NaT,
+    "job_title": None,
+    "last_seen_at": pd.NaT,
+    "last_email_open_at": pd.NaT,
 }
 
 
@@ -440,3 +447,96 @@ def test_reference_payload_lists_are_distinct_newest_first_and_bounded() -> None
     assert sharer["recently_purchased_product_ids"] == "p1,p2,p3"
     dormant = _members(inputs, "dormant_shoppers").loc["dormant"]
     assert dormant["last_category_purchased"] == "bags"
+
+
+def test_reference_new_person_audiences_at_their_boundaries() -> None:
+    """trial_ending_low_usage_users: a trial ending exactly 7 days after as_of is in, a second
+    later out; 2 active days (two events on one date are one) are low usage, 3 are not, an event
+    exactly 14 days old does not count; a paying person is out. detractors: NPS 6 answered a
+    second inside the 90 days is in, 6 answered exactly 90 days ago and 7 are out, a newer
+    promoter answer clears an older detractor one; a mean CSAT of 2 over tickets closed in the
+    window is in, 2.5 is out. heavy_email_engagers: 3 opens and 2 clicks are 5 and in, 4 are
+    out, an open exactly 30 days old does not count."""
+    trial = {"user_status": "free_trial", "trial_ends_at": pd.Timestamp("2026-07-01")}
+    inputs = _tiny_inputs(
+        [
+            {
+                **trial,
+                "person_id": "ends_at_edge",
+                "trial_ends_at": pd.Timestamp("2026-07-07 12:00"),
+            },
+            {
+                **trial,
+                "person_id": "ends_after_edge",
+                "trial_ends_at": pd.Timestamp("2026-07-07 12:00:01"),
+            },
+            {**trial, "person_id": "two_days"},
+            {**trial, "person_id": "three_days"},
+            {**trial, "person_id": "paying", "user_status": "paying"},
+            {"person_id": "nps_6", "user_id": "nps_6"},
+            {"person_id": "nps_6_at_edge", "user_id": "nps_6_at_edge"},
+            {"person_id": "nps_7", "user_id": "nps_7"},
+            {"person_id": "cleared", "user_id": "cleared"},
+            {"person_id": "csat_2", "user_id": "csat_2"},
+            {"person_id": "csat_2_5", "user_id": "csat_2_5"},
+            {"person_id": "reader", "user_id": "reader"},
+            {"person_id": "light_reader", "user_id": "light_reader"},
+        ],
+        [
+            ("two_days", "Signed In", "2026-06-16 12:00:00", None, None, None),
+            ("two_days", "Signed In", "2026-06-20 08:00:00", None, None, None),
+            ("two_days", "Feature Used", "2026-06-20 09:00:00", None, None, None),
+            ("two_days", "Signed In", "2026-06-29 08:00:00", None, None, None),
+            ("three_days", "Signed In", "2026-06-16 12:00:01", None, None, None),
+            ("three_days", "Signed In", "2026-06-20 08:00:00", None, None, None),
+            ("three_days", "Signed In", "2026-06-29 08:00:00", None, None, None),
+        ],
+        [
+            *[("reader", "opened", f"2026-06-2{d} 08:00:00") for d in range(3)],
+            *[("reader", "clicked", f"2026-06-2{d} 08:01:00") for d in range(2)],
+            ("light_reader", "opened", "2026-05-31 12:00:00"),
+            *[("light_reader", "opened", f"2026-06-2{d} 08:00:00") for d in range(4)],
+        ],
+    )
+    inputs.persons["trial_ends_at"] = pd.to_datetime(inputs.persons["trial_ends_at"])
+    nps = pd.DataFrame(
+        [
+            ("r1", "nps_6", 6, "2026-04-01 12:00:01"),
+            ("r2", "nps_6_at_edge", 6, "2026-04-01 12:00:00"),
+            ("r3", "nps_7", 7, "2026-06-01 00:00:00"),
+            ("r4", "cleared", 2, "2026-05-01 00:00:00"),
+            ("r5", "cleared", 9, "2026-06-01 00:00:00"),
+        ],
+        columns=["response_id", "user_id", "score", "responded_at"],
+    ).assign(responded_at=lambda d: pd.to_datetime(d["responded_at"]))
+    tickets = pd.DataFrame(
+        [
+            ("t1", "csat_2", 1.0, "2026-06-01", "2026-06-02"),
+            ("t2", "csat_2", 3.0, "2026-06-01", "2026-06-03"),
+            ("t3", "csat_2_5", 2.0, "2026-06-01", "2026-06-02"),
+            ("t4", "csat_2_5", 3.0, "2026-06-01", "2026-06-03"),
+            ("t5", "csat_2_5", 1.0, "2026-03-01", "2026-04-01 12:00:00"),
+        ],
+        columns=["ticket_id", "user_id", "csat_score", "opened_at", "closed_at"],
+    )
+    for column in ("opened_at", "closed_at"):
+        tickets[column] = pd.to_datetime(tickets[column], format="ISO8601")
+    inputs = replace(inputs, ctx=replace(inputs.ctx, nps_responses=nps, support_tickets=tickets))
+    expected = {
+        "trial_ending_low_usage_users": ["ends_at_edge", "two_days"],
+        "detractors": ["csat_2", "nps_6"],
+        "heavy_email_engagers": ["reader"],
+    }
+    for audience, persons in expected.items():
+        assert sorted(_members(inputs, audience).index) == persons, audience
+    trials = _members(inputs, "trial_ending_low_usage_users")
+    assert trials["active_days_in_window"].to_dict() == {"ends_at_edge": 0, "two_days": 2}
+    assert trials["days_until_trial_end"].to_dict() == {"ends_at_edge": 7, "two_days": 1}
+    detractors = _members(inputs, "detractors")
+    assert detractors["is_nps_detractor"].to_dict() == {"csat_2": False, "nps_6": True}
+    assert detractors.loc["csat_2", "avg_csat_in_window"] == 2.0
+    readers = _members(inputs, "heavy_email_engagers")
+    assert readers.loc["reader", ["email_opens_in_window", "email_clicks_in_window"]].tolist() == [
+        3,
+        2,
+    ]

@@ -18,7 +18,12 @@ from audiences.compare import RELATIVE_TOLERANCE
 from audiences.runtime import end_of_day
 from reference_helpers import assert_column_agrees, assert_same_keys
 
-from tests.reference import compute_dim_persons, load_raw, prepare
+from tests.reference import compute_dim_accounts, compute_dim_persons, load_raw, prepare
+from tests.reference.account_audiences import (
+    ACCOUNT_AUDIENCES,
+    AccountAudienceVars,
+    AccountInputs,
+)
 from tests.reference.audiences import (
     B2C_AUDIENCES,
     AudienceInputs,
@@ -233,13 +238,33 @@ def test_audience_sizes_agree_with_the_reference(
         assert bool(row["is_small_and_not_top_value"]) == small, case.name
 
 
+@pytest.fixture(scope="session")
+def reference_champions(reference_inputs: AudienceInputs) -> pd.Series:
+    """The persons of the reference product_champions (a person-level B2B audience of
+    tests/reference/account_audiences.py), so that every person audience of the catalog has a
+    reference when the primary audience is compared."""
+    ctx = reference_inputs.ctx
+    inputs = AccountInputs(
+        ctx=ctx,
+        accounts=compute_dim_accounts(None, ctx.as_of, context=ctx),
+        persons=reference_inputs.persons,
+        vars=AccountAudienceVars(),
+    )
+    return ACCOUNT_AUDIENCES["product_champions"](inputs)["person_id"]
+
+
 def test_memberships_primary_audience_of_each_person(
-    reference_audiences: dict[str, pd.DataFrame], mart_memberships: pd.DataFrame
+    reference_audiences: dict[str, pd.DataFrame],
+    reference_champions: pd.Series,
+    mart_memberships: pd.DataFrame,
 ) -> None:
-    members = _reference_members(reference_audiences, "person")
+    members = {
+        **_reference_members(reference_audiences, "person"),
+        "product_champions": reference_champions,
+    }
     catalog = load_catalog()
-    # persons audiences the reference does not compute (product_champions) must rank after all
-    # of its own, or the reference's primary audience could not be compared
+    # person audiences the reference does not compute must rank after all of its own, or the
+    # reference's primary audience could not be compared
     persons_catalog = catalog[catalog["member_type"] == "person"]
     ranked = persons_catalog.set_index("audience_name")["priority"]
     others = ranked.drop(list(members))

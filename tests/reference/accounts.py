@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from tests.reference.common import at, in_window
+from tests.reference.common import at, in_window, open_tickets
 from tests.reference.context import Context, from_raw
 from tests.reference.persons import _contact_and_profile, _deleted, _persons, nps_category
 
@@ -55,6 +55,10 @@ COLUMNS = [
     "latest_nps_category",
     "decision_maker_count",
     "decision_maker_emails",
+    "lead_status",
+    "lead_score",
+    "open_tickets",
+    "highest_open_ticket_priority",
 ]
 _NOT_A_TO_Z = re.compile(r"[^a-z]")
 
@@ -276,4 +280,16 @@ def compute_dim_accounts(ctx: Context) -> pd.DataFrame:
     accounts["decision_maker_emails"] = (
         at(aid, emails).astype(object).where(at(aid, emails).notna(), None)
     )
+
+    # the account's lead: its highest-scored contact (ties: the smallest contact_id)
+    with_account = contacts[contacts["account_id"].notna()]
+    ranked = with_account.assign(_score=with_account["lead_score"].fillna(-np.inf)).sort_values(
+        ["account_id", "_score", "contact_id"], ascending=[True, False, True], kind="mergesort"
+    )
+    lead = ranked.drop_duplicates("account_id").set_index("account_id")
+    accounts["lead_status"] = at(aid, lead["lead_status"]).astype(object)
+    accounts["lead_score"] = at(aid, lead["lead_score"]).astype("Int64")
+    count, highest = open_tickets(tickets, "account_id", a)
+    accounts["open_tickets"] = at(aid, count).fillna(0).astype("Int64")
+    accounts["highest_open_ticket_priority"] = at(aid, highest).astype(object)
     return accounts[COLUMNS]

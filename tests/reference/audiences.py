@@ -316,6 +316,90 @@ def window_shoppers_without_cart(inputs: AudienceInputs) -> pd.DataFrame:
     return p.loc[chosen, ["person_id", *facts]]
 
 
+def trial_ending_low_usage_users(inputs: AudienceInputs) -> pd.DataFrame:
+    """The person-level B2B audience: user_status free_trial, trial_ends_at in
+    (as_of, as_of + trial_ending_days], fewer than trial_low_usage_max_active_days distinct
+    event dates in the last trial_low_usage_days."""
+    ctx, v = inputs.ctx, inputs.ctx.vars
+    p = inputs.persons.copy()
+    a = ctx.as_of
+    ends = p["trial_ends_at"]
+    events = ctx.events_identified
+    recent = events[in_window(events["occurred_at"], a, v.trial_low_usage_days)]
+    days = recent.assign(day=recent["occurred_at"].dt.normalize()).groupby("person_id")["day"]
+    p["active_days_in_window"] = at(p["person_id"], days.nunique()).fillna(0).astype("Int64")
+    p["days_until_trial_end"] = (ends.dt.normalize() - ctx.day).dt.days.astype("Int64")
+    chosen = (
+        (p["user_status"] == "free_trial")
+        & (ends > a)
+        & (ends <= a + pd.Timedelta(days=v.trial_ending_days))
+        & (p["active_days_in_window"] < v.trial_low_usage_max_active_days)
+    )
+    facts = B2C_AUDIENCES["trial_ending_low_usage_users"].facts
+    return p.loc[chosen.fillna(False).astype(bool), ["person_id", *facts]]
+
+
+def detractors(inputs: AudienceInputs) -> pd.DataFrame:
+    """The latest NPS answer up to as_of (ties: the larger response_id) in the last
+    detractor_window_days and at most detractor_max_nps, or a mean CSAT of at most
+    detractor_max_csat over the tickets closed in that window with a score."""
+    ctx, v = inputs.ctx, inputs.ctx.vars
+    p = inputs.persons.copy()
+    a, days = ctx.as_of, v.detractor_window_days
+    nps = ctx.nps_responses[ctx.nps_responses["responded_at"] <= a]
+    latest = (
+        nps.sort_values(["user_id", "responded_at", "response_id"], ascending=[True, False, False])
+        .drop_duplicates("user_id")
+        .set_index("user_id")
+    )
+    p["latest_nps_score"] = at(p["person_id"], latest["score"]).astype("Int64")
+    p["latest_nps_responded_at"] = at(p["person_id"], latest["responded_at"])
+    tickets = ctx.support_tickets
+    rated = tickets[
+        tickets["user_id"].notna()
+        & tickets["csat_score"].notna()
+        & (tickets["opened_at"] <= a)
+        & in_window(tickets["closed_at"], a, days)
+    ]
+    by_user = rated.groupby("user_id")["csat_score"]
+    p["avg_csat_in_window"] = at(p["person_id"], by_user.mean()).astype("float64")
+    p["rated_tickets_in_window"] = at(p["person_id"], by_user.size()).fillna(0).astype("Int64")
+    p["is_nps_detractor"] = (
+        (
+            (in_window(p["latest_nps_responded_at"], a, days))
+            & (p["latest_nps_score"] <= v.detractor_max_nps)
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+    p["is_csat_detractor"] = (
+        (p["avg_csat_in_window"] <= v.detractor_max_csat).fillna(False).astype(bool)
+    )
+    chosen = p["is_nps_detractor"] | p["is_csat_detractor"]
+    facts = B2C_AUDIENCES["detractors"].facts
+    return p.loc[chosen, ["person_id", *facts]]
+
+
+def heavy_email_engagers(inputs: AudienceInputs) -> pd.DataFrame:
+    """At least heavy_email_engager_min_opens opens and clicks together in the last
+    heavy_email_engager_days."""
+    ctx, v = inputs.ctx, inputs.ctx.vars
+    p = inputs.persons.copy()
+    a, days = ctx.as_of, v.heavy_email_engager_days
+    emails = attribute_email_events(ctx.email_events[ctx.email_events["occurred_at"] <= a], p)
+    for event_type, column in [
+        ("opened", "email_opens_in_window"),
+        ("clicked", "email_clicks_in_window"),
+    ]:
+        rows = emails[emails["event_type"] == event_type]
+        p[column] = _count_in_window(p, rows, "occurred_at", a, days)
+    chosen = (
+        p["email_opens_in_window"] + p["email_clicks_in_window"]
+    ) >= v.heavy_email_engager_min_opens
+    facts = B2C_AUDIENCES["heavy_email_engagers"].facts
+    return p.loc[chosen.astype(bool), ["person_id", *facts]]
+
+
 @dataclass(frozen=True)
 class PersonAudience:
     compute: Callable[[AudienceInputs], pd.DataFrame]
@@ -378,6 +462,32 @@ B2C_AUDIENCES: dict[str, PersonAudience] = {
     "window_shoppers_without_cart": PersonAudience(
         window_shoppers_without_cart,
         ("product_views_30d", "cart_adds_7d", "orders_30d", "email_opens_30d", "email_clicks_30d"),
+    ),
+    # a person-level B2B audience: it needs persons and events only, so it is compared here
+    "trial_ending_low_usage_users": PersonAudience(
+        trial_ending_low_usage_users,
+        (
+            "job_title",
+            "trial_ends_at",
+            "days_until_trial_end",
+            "active_days_in_window",
+            "last_seen_at",
+        ),
+    ),
+    "detractors": PersonAudience(
+        detractors,
+        (
+            "latest_nps_score",
+            "latest_nps_responded_at",
+            "avg_csat_in_window",
+            "rated_tickets_in_window",
+            "is_nps_detractor",
+            "is_csat_detractor",
+        ),
+    ),
+    "heavy_email_engagers": PersonAudience(
+        heavy_email_engagers,
+        ("email_opens_in_window", "email_clicks_in_window", "last_email_open_at"),
     ),
 }
 

@@ -96,3 +96,21 @@ def whole_years(birth: pd.Series, day: pd.Timestamp) -> pd.Series:
     before = (birth.dt.month > day.month) | ((birth.dt.month == day.month) & (birth_day > day.day))
     years = day.year - birth.dt.year - before.astype("Int64")
     return years.astype("Int64")
+
+
+TICKET_PRIORITIES = ["low", "normal", "high", "urgent"]  # lowest first
+
+
+def open_tickets(
+    tickets: pd.DataFrame, key: str, as_of: pd.Timestamp
+) -> tuple[pd.Series, pd.Series]:
+    """Per `key`: the tickets opened by as_of and not closed by then, and the highest priority
+    among them (urgent > high > normal > low; an unknown priority ranks none)."""
+    is_open = (tickets["opened_at"] <= as_of) & ~(tickets["closed_at"] <= as_of)
+    rows = tickets[is_open & tickets[key].notna()]
+    rank = rows["priority"].map({p: i for i, p in enumerate(TICKET_PRIORITIES)})
+    highest = rank.groupby(rows[key]).max().dropna()
+    names = pd.Series(
+        [TICKET_PRIORITIES[int(r)] for r in highest], index=highest.index, dtype=object
+    )
+    return rows.groupby(key).size(), names

@@ -12,6 +12,7 @@ from tests.reference.common import (
     in_window,
     most_frequent,
     next_anniversary_days,
+    open_tickets,
     percent_rank,
     round_half_away,
     whole_years,
@@ -96,6 +97,12 @@ COLUMNS = [
     "usage_tier",
     "engagement_raw_score",
     "engagement_score",
+    "user_status",
+    "trial_ends_at",
+    "contact_lead_status",
+    "contact_lead_score",
+    "open_tickets",
+    "highest_open_ticket_priority",
 ]
 
 
@@ -473,6 +480,73 @@ def _email_and_support(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
     )
     closed = tickets[tickets["closed_at"] <= a]  # a score given after A is not known at A
     persons["avg_csat"] = at(persons["user_id"], closed.groupby("user_id")["csat_score"].mean())
+    count, highest = open_tickets(tickets, "user_id", a)
+    persons["open_tickets"] = at(persons["user_id"], count).fillna(0).astype("Int64")
+    persons["highest_open_ticket_priority"] = at(persons["user_id"], highest).astype(object)
+    return persons
+
+
+def _statuses(ctx: Context, persons: pd.DataFrame) -> pd.DataFrame:
+    """user_status and trial_ends_at (int_person_statuses_derived): the person's own
+    subscriptions and the account-level ones of the accounts they are a CRM contact of, started
+    by as_of; then paying (paid running, or any order) > free_trial > freemium (free plan, or a
+    product user without a churned subscription) > churned > prospect; null when anonymous.
+    And the lead of their highest-scored CRM contact (ties: smallest contact_id)."""
+    a = ctx.as_of
+    subs = ctx.subscriptions[ctx.subscriptions["started_at"] <= a]
+    contacts = ctx.crm_contacts[ctx.crm_contacts["user_id"].notna()]
+    memberships = contacts[contacts["account_id"].notna()][["user_id", "account_id"]]
+    memberships = memberships.drop_duplicates()
+    own = subs[subs["user_id"].notna()].assign(person_id=lambda d: d["user_id"])
+    shared = subs[subs["user_id"].isna()].merge(
+        memberships.rename(columns={"user_id": "person_id"}), on="account_id"
+    )
+    mine = pd.concat([own, shared], ignore_index=True)
+    ended = (mine["ended_at"] <= a).fillna(False).astype(bool)
+    in_trial = (
+        (mine["trial_ends_at"] > a)
+        .where(mine["trial_ends_at"].notna(), mine["status"] == "trialing")
+        .astype(bool)
+    )
+    free = (mine["plan"] == "free").fillna(False).astype(bool)
+    paid_began = mine["trial_ends_at"].where(mine["trial_ends_at"].notna(), mine["started_at"])
+    flags = pd.DataFrame(
+        {
+            "person_id": mine["person_id"],
+            "paid": ~ended & ~in_trial & ~free,
+            "trialing": ~ended & in_trial,
+            "free": ~ended & ~in_trial & free,
+            "churned": ended & ~free & (mine["ended_at"] > paid_began).fillna(False).astype(bool),
+            "trial_ends_at": mine["trial_ends_at"].where(~ended & in_trial),
+        }
+    )
+    by_person = flags.groupby("person_id")
+    pid = persons["person_id"]
+
+    def flag(name: str) -> pd.Series:
+        return at(pid, by_person[name].any()).fillna(False).astype(bool)
+
+    product_user = pid.isin(set(memberships["user_id"]))
+    status = np.select(
+        [
+            persons["is_anonymous"].astype(bool),
+            flag("paid") | (persons["orders_count"] > 0).astype(bool),
+            flag("trialing"),
+            flag("free") | (product_user & ~flag("churned")),
+            flag("churned"),
+        ],
+        [None, "paying", "free_trial", "freemium", "churned"],
+        "prospect",
+    )
+    persons["user_status"] = pd.Series(status, index=persons.index, dtype=object)
+    persons["trial_ends_at"] = at(pid, by_person["trial_ends_at"].max())
+
+    ranked = contacts.assign(_score=contacts["lead_score"].fillna(-np.inf)).sort_values(
+        ["user_id", "_score", "contact_id"], ascending=[True, False, True], kind="mergesort"
+    )
+    lead = ranked.drop_duplicates("user_id").set_index("user_id")
+    persons["contact_lead_status"] = at(pid, lead["lead_status"]).astype(object)
+    persons["contact_lead_score"] = at(pid, lead["lead_score"]).astype("Int64")
     return persons
 
 
@@ -537,4 +611,5 @@ def compute_dim_persons(ctx: Context) -> pd.DataFrame:
     )
     persons[SEND_TIME_COLUMNS] = learn_send_times(ctx, persons, email_events)
     persons = _scores(ctx, persons)
+    persons = _statuses(ctx, persons)
     return persons[COLUMNS]

@@ -353,6 +353,8 @@ def stage_crm_contacts(raw: pd.DataFrame, as_of: pd.Timestamp | None = None) -> 
             "account_id": clean_text(raw["account_id"]),
             "email": email,
             "job_title": clean_text(raw["job_title"]),
+            "lead_status": clean_email(raw["lead_status"]),
+            "lead_score": parse_number_column(raw["lead_score"], whole=True)[0],
             "created_at": created_at,
             "updated_at": updated_at,
         }
@@ -391,6 +393,8 @@ def stage_subscriptions(raw: pd.DataFrame) -> pd.DataFrame:
         {
             "subscription_id": subscription_id,
             "account_id": clean_text(raw["account_id"]),
+            "user_id": clean_text(raw["user_id"]),
+            "plan": plan,
             "status": status,
             "started_at": started_at,
             "trial_ends_at": parse_timestamp(raw["trial_ends_at"]),
@@ -449,6 +453,7 @@ def stage_support_tickets(raw: pd.DataFrame) -> pd.DataFrame:
             "ticket_id": ticket_id,
             "account_id": clean_text(raw["account_id"]),
             "user_id": clean_text(raw["user_id"]),
+            "priority": clean_email(raw["priority"]),
             "opened_at": opened_at,
             "closed_at": closed_at,
             "csat_score": csat,

@@ -30,6 +30,14 @@ class ReferenceVars:
     dormant_max_days: float = 90
     shoe_lovers_min_opens: int = 3
     payload_list_max_items: int = 5
+    trial_ending_days: float = 7
+    trial_low_usage_days: float = 14
+    trial_low_usage_max_active_days: int = 3
+    detractor_window_days: float = 90
+    detractor_max_nps: int = 6
+    detractor_max_csat: float = 2
+    heavy_email_engager_min_opens: int = 5
+    heavy_email_engager_days: float = 30
     small_audience_share: float = 0.1
     # Lifecycle (../shared/spec/audiences.md, "Lifecycle"); no activity events = any event
     loyal_min_orders: int = 3

@@ -16,7 +16,10 @@ nps_responses as (
 tickets as (
     select
         account_id,
-        avg(case when closed_at <= {{ as_of() }} then csat_score end) as avg_csat
+        avg(case when closed_at <= {{ as_of() }} then csat_score end) as avg_csat,
+        count(case when {{ ticket_is_open_at_as_of() }} then ticket_id end) as open_tickets,
+        max(case when {{ ticket_is_open_at_as_of() }} then {{ ticket_priority_rank('priority') }} end)
+            as highest_open_ticket_priority_rank
     from support_tickets
     where account_id is not null and opened_at <= {{ as_of() }}
     group by account_id
@@ -52,7 +55,9 @@ final as (
         account_ids.account_id,
         tickets.avg_csat,
         latest_nps.latest_nps_score,
-        latest_nps.latest_nps_category
+        latest_nps.latest_nps_category,
+        coalesce(tickets.open_tickets, 0) as open_tickets,
+        {{ ticket_priority_name('tickets.highest_open_ticket_priority_rank') }} as highest_open_ticket_priority
     from account_ids
     left join tickets
         on account_ids.account_id = tickets.account_id

@@ -1,7 +1,7 @@
 {#- One row per B2B account as of as_of; the column definitions are in _core__models.yml.
     The CRM account as it stood at as_of (int_crm_accounts_resolved), created by then, joined
     with its aggregates as of as_of: activity from events, subscriptions, usage, satisfaction
-    (CSAT and NPS), decision makers and every count over a window (int_account_windows_aggregated),
+    (CSAT and NPS, open tickets), decision makers, CRM lead standing and every count over a window (int_account_windows_aggregated),
     each an int_account_*_aggregated model. -#}
 
 with
@@ -32,6 +32,10 @@ contacts as (
 
 windows as (
     select * from {{ ref('int_account_windows_aggregated') }}
+),
+
+leads as (
+    select * from {{ ref('int_account_leads_aggregated') }}
 ),
 
 accounts as (
@@ -75,7 +79,11 @@ joined as (
         satisfaction.latest_nps_score,
         satisfaction.latest_nps_category,
         contacts.decision_maker_count,
-        contacts.decision_maker_emails
+        contacts.decision_maker_emails,
+        leads.lead_status,
+        leads.lead_score,
+        satisfaction.open_tickets,
+        satisfaction.highest_open_ticket_priority
     from accounts
     left join subscriptions
         on accounts.account_id = subscriptions.account_id
@@ -89,6 +97,8 @@ joined as (
         on accounts.account_id = contacts.account_id
     left join windows
         on accounts.account_id = windows.account_id
+    left join leads
+        on accounts.account_id = leads.account_id
 ),
 
 final as (
@@ -148,7 +158,11 @@ final as (
         cast(latest_nps_score as {{ dbt.type_int() }}) as latest_nps_score,
         latest_nps_category,
         cast(coalesce(decision_maker_count, 0) as {{ dbt.type_int() }}) as decision_maker_count,
-        decision_maker_emails
+        decision_maker_emails,
+        lead_status,
+        cast(lead_score as {{ dbt.type_int() }}) as lead_score,
+        cast(coalesce(open_tickets, 0) as {{ dbt.type_int() }}) as open_tickets,
+        highest_open_ticket_priority
     from joined
 )
 

@@ -39,6 +39,10 @@ send_times as (
     select * from {{ ref('int_person_send_times_learned') }}
 ),
 
+statuses as (
+    select * from {{ ref('int_person_statuses_derived') }}
+),
+
 joined as (
     select
         kept_persons.person_id,
@@ -110,7 +114,13 @@ joined as (
         scores.active_days_30d,
         scores.usage_tier,
         scores.engagement_raw_score,
-        scores.engagement_score
+        scores.engagement_score,
+        statuses.user_status,
+        statuses.trial_ends_at,
+        statuses.contact_lead_status,
+        statuses.contact_lead_score,
+        satisfaction.open_tickets,
+        satisfaction.highest_open_ticket_priority
     from kept_persons
     left join profiles
         on kept_persons.user_id = profiles.user_id
@@ -128,6 +138,8 @@ joined as (
         on kept_persons.person_id = windows.person_id
     left join send_times
         on kept_persons.person_id = send_times.person_id
+    left join statuses
+        on kept_persons.person_id = statuses.person_id
 ),
 
 dated as (
@@ -240,7 +252,13 @@ final as (
         cast(active_days_30d as {{ dbt.type_int() }}) as active_days_30d,
         usage_tier,
         cast(engagement_raw_score as double) as engagement_raw_score,
-        engagement_score
+        engagement_score,
+        user_status,
+        trial_ends_at,
+        contact_lead_status,
+        cast(contact_lead_score as {{ dbt.type_int() }}) as contact_lead_score,
+        cast(coalesce(open_tickets, 0) as {{ dbt.type_int() }}) as open_tickets,
+        highest_open_ticket_priority
     from derived
 )
 
