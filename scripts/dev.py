@@ -43,6 +43,10 @@ INSTALLED_STAMP = VENV_DIR / ".requirements.sha256"
 TEST_PERSONS = 10_000
 TEST_SEED = 7
 TEST_END_DATE = "2026-06-30"
+# The docs checks of the test command: the share of columns described (dbt-coverage) and the
+# project's dbt-score, below which it fails.
+DOC_COVERAGE_MIN = 0.95
+DBT_SCORE_MIN = 9.0
 # The demo and the test data publish at the end of each of the last weeks, oldest first, so the
 # change feed, the size history and lift have weeks to show; the generator simulates the
 # campaigns sent at those publishes (its --publish-weeks, the same default).
@@ -193,11 +197,33 @@ def test_job(args: argparse.Namespace) -> None:
     # publishes leave unit tests out (scripts/publish.py): here they run, on the built warehouse
     run([venv_bin("dbt"), "test", "--select", "test_type:unit"], env)
     run([venv_bin("sqlfluff"), "lint", "models", "tests", "analyses"], env)
+    docs_checks(env)
     env["AUDIENCES_TEST_WAREHOUSE"] = str(duckdb_path)
     env["AUDIENCES_TEST_SERVING"] = str(serving)
     env["AUDIENCES_TEST_END_DATE"] = TEST_END_DATE
     run([venv_bin("python"), "-m", "pytest", "-q", "tests/python", *args.pytest_args], env)
     spark_job(args)
+
+
+def docs_checks(env: dict[str, str]) -> None:
+    """The docs a tool can read: `dbt docs generate` on the test build, then every column of
+    every model and seed described (dbt-coverage, at least DOC_COVERAGE_MIN) and the project's
+    metadata score (dbt-score, at least DBT_SCORE_MIN); below either, the check fails."""
+    target = REPO_ROOT / "target"
+    run(
+        [
+            venv_bin("dbt"),
+            "docs",
+            "generate",
+            "--vars",
+            f"{{as_of: '{end_of_day(TEST_END_DATE)}'}}",
+        ],
+        env,
+    )
+    coverage = [venv_bin("dbt-coverage"), "compute", "doc", "--run-artifacts-dir", str(target)]
+    run([*coverage, "--cov-fail-under", str(DOC_COVERAGE_MIN)], env)
+    score = [venv_bin("dbt-score"), "lint", "--manifest", str(target / "manifest.json")]
+    run([*score, "--show", "failing-rules", "--fail-project-under", str(DBT_SCORE_MIN)], env)
 
 
 def spark_job(_: argparse.Namespace) -> None:
