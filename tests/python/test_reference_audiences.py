@@ -24,6 +24,7 @@ from tests.reference.account_audiences import (
     AccountAudienceVars,
     AccountInputs,
 )
+from tests.reference.accounts import account_users
 from tests.reference.audiences import (
     B2C_AUDIENCES,
     AudienceInputs,
@@ -203,12 +204,15 @@ def test_memberships_list_the_reference_members(
     )
 
 
-def _person_bases(persons: pd.DataFrame) -> dict[str, int]:
-    """The size of each person base a B2C audience's catalog row may name (size_base)."""
+def _person_bases(inputs: AudienceInputs) -> dict[str, int]:
+    """The size of each person base a person audience's catalog row may name (size_base)."""
+    persons = inputs.persons
+    users = set(account_users(inputs.ctx)["user_id"])
     return {
         "persons": len(persons),
         "known_persons": int((~persons["is_anonymous"].astype(bool)).sum()),
         "buyers": int((persons["orders_count"].fillna(0) > 0).sum()),
+        "b2b_users": int(persons["user_id"].isin(users).sum()),
     }
 
 
@@ -220,7 +224,7 @@ def test_audience_sizes_agree_with_the_reference(
     """rpt_audience_sizes of each B2C audience: members, the base its catalog row names
     (every reference person, the known ones or the buyers), the share and the
     small-and-not-top-value flag, recomputed from the reference members."""
-    bases = _person_bases(reference_inputs.persons)
+    bases = _person_bases(reference_inputs)
     catalog = load_catalog().set_index("audience_name")
     share_limit = reference_inputs.ctx.vars.small_audience_share
     cursor = warehouse.cursor()

@@ -128,6 +128,23 @@ def contact_opens(ctx: Context, days: float) -> pd.DataFrame:
     return matched.drop_duplicates(["account_id", "email_event_id"])
 
 
+def account_users(ctx: Context) -> pd.DataFrame:
+    """One row per account and known user (int_account_users_identified): the known persons of
+    the account's events and its CRM contacts with a user_id."""
+    ev = events_of_undeleted_persons(ctx)
+    ev = ev[ev["account_id"].notna()]
+    contacts = ctx.crm_contacts
+    return pd.concat(
+        [
+            contacts.loc[contacts["user_id"].notna(), ["account_id", "user_id"]],
+            ev.loc[~ev["is_anonymous_person"], ["account_id", "person_id"]].rename(
+                columns={"person_id": "user_id"}
+            ),
+        ],
+        ignore_index=True,
+    ).drop_duplicates()
+
+
 @from_raw
 def compute_dim_accounts(ctx: Context) -> pd.DataFrame:
     """dim_accounts from the raw tables (or from an already prepared context)."""
@@ -158,16 +175,7 @@ def compute_dim_accounts(ctx: Context) -> pd.DataFrame:
     ).astype(object)
 
     contacts = ctx.crm_contacts
-    known_users = pd.concat(
-        [
-            contacts.loc[contacts["user_id"].notna(), ["account_id", "user_id"]],
-            ev.loc[~ev["is_anonymous_person"], ["account_id", "person_id"]].rename(
-                columns={"person_id": "user_id"}
-            ),
-        ],
-        ignore_index=True,
-    ).drop_duplicates()
-    accounts["users_count"] = _count(aid, known_users)
+    accounts["users_count"] = _count(aid, account_users(ctx))
 
     def active_users(start_days: float, end_days: float) -> pd.Series:
         window = ev[
