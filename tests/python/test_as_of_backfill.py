@@ -59,6 +59,8 @@ MARTS = [
     "fct_audience_memberships",
     "fct_lifecycle_transitions",
     "fct_lifecycle_weekly_stages",
+    "fct_orders",
+    "metricflow_time_spine",
     "rpt_audience_overlaps",
     "rpt_audience_sizes",
     "rpt_lifecycle_kpis",
