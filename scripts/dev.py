@@ -221,7 +221,8 @@ def docs_checks(env: dict[str, str]) -> None:
         env,
     )
     coverage = [venv_bin("dbt-coverage"), "compute", "doc", "--run-artifacts-dir", str(target)]
-    run([*coverage, "--cov-fail-under", str(DOC_COVERAGE_MIN)], env)
+    report = ["--cov-report", str(target / "coverage.json")]
+    run([*coverage, *report, "--cov-fail-under", str(DOC_COVERAGE_MIN)], env)
     score = [venv_bin("dbt-score"), "lint", "--manifest", str(target / "manifest.json")]
     run([*score, "--show", "failing-rules", "--fail-project-under", str(DBT_SCORE_MIN)], env)
 
