@@ -15,10 +15,11 @@ Writes to a scratch DuckDB file (default /tmp/audiences_benchmark.duckdb). Phase
 3. hold back the rows received on the end date, and build everything up to the day before
    (`dbt build`, as_of the day before 23:59:59): the full build;
 4. land the held-back day, as a daily load does, and build as of the end date: the daily build.
-Each phase prints wall seconds, events per second and the peak memory of the whole process tree
-(the sum of the resident sets of the process and its children, sampled every 0.2 s), and shows
-progress while it runs. Figures from shared machines are noisy: compare phases of one run, not
-runs of different days.
+Each phase prints wall seconds, events per second, the peak memory of the whole process tree
+(the sum of the resident sets of the process and its children, sampled every 0.2 s) and the peak
+disk the warehouse takes (the database file, its WAL and DuckDB's spill files in <path>.tmp,
+sampled with the memory), and shows progress while it runs. Figures from shared machines are
+noisy: compare phases of one run, not runs of different days.
 """
 
 from __future__ import annotations
@@ -56,16 +57,22 @@ class Phase:
     name: str
     seconds: float = 0.0
     peak_rss_bytes: int = 0
+    peak_disk_bytes: int = 0
+    peak_spill_bytes: int = 0
 
 
 class TreeMemory:
     """The peak of the summed resident set of a process and all its descendants (Linux /proc;
-    elsewhere the largest single child's peak, from getrusage)."""
+    elsewhere the largest single child's peak, from getrusage), and the peak disk the warehouse
+    takes while it runs."""
 
-    def __init__(self, root_pid: int) -> None:
+    def __init__(self, root_pid: int, warehouse: Path) -> None:
         self.root_pid = root_pid
+        self.warehouse = warehouse
         self.peak = 0
         self.current = 0
+        self.peak_disk = 0
+        self.peak_spill = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -88,6 +95,33 @@ class TreeMemory:
         while not self._stop.wait(0.2):
             self.current = sum(rss_bytes(pid) for pid in descendants(self.root_pid))
             self.peak = max(self.peak, self.current)
+            spill = directory_bytes(spill_directory(self.warehouse))
+            self.peak_spill = max(self.peak_spill, spill)
+            self.peak_disk = max(self.peak_disk, warehouse_file_bytes(self.warehouse) + spill)
+
+
+def spill_directory(warehouse: Path) -> Path:
+    # DuckDB's default temp directory for a database file
+    return warehouse.with_name(warehouse.name + ".tmp")
+
+
+def warehouse_file_bytes(warehouse: Path) -> int:
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    return sum(path.stat().st_size for path in (warehouse, wal) if path.exists())
+
+
+def directory_bytes(directory: Path) -> int:
+    total = 0
+    try:
+        for entry in os.scandir(directory):
+            try:
+                # allocated blocks, not the apparent size: spill files can be sparse
+                total += entry.stat().st_blocks * 512
+            except OSError:
+                continue
+    except OSError:
+        return 0
+    return total
 
 
 def descendants(pid: int) -> list[int]:
@@ -119,7 +153,7 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
-def run_phase(name: str, command: list[str], env: dict[str, str]) -> Phase:
+def run_phase(name: str, command: list[str], env: dict[str, str], warehouse: Path) -> Phase:
     """Run a command, stream a progress line every PROGRESS_EVERY_SECONDS, fail loudly."""
     print(
         f"[{name}] {' '.join(Path(part).name if '/' in part else part for part in command)}",
@@ -138,7 +172,7 @@ def run_phase(name: str, command: list[str], env: dict[str, str]) -> Phase:
     progress = ""
     nodes_done = 0
     last_report = started
-    with TreeMemory(process.pid) as memory:
+    with TreeMemory(process.pid, warehouse) as memory:
         assert process.stdout is not None
         for line in process.stdout:
             tail = [*tail[-200:], line]
@@ -163,24 +197,31 @@ def run_phase(name: str, command: list[str], env: dict[str, str]) -> Phase:
             f"{gib(memory.peak)}"
         )
         sys.exit(f"FAILED ({returncode}): {' '.join(command)}")
-    return finished(Phase(name, time.perf_counter() - started, memory.peak))
+    return finished(measured(name, started, memory))
+
+
+def measured(name: str, started: float, memory: TreeMemory) -> Phase:
+    return Phase(
+        name, time.perf_counter() - started, memory.peak, memory.peak_disk, memory.peak_spill
+    )
 
 
 def finished(phase: Phase) -> Phase:
     """Say a phase's figures as soon as it ends, so a run that fails later keeps them."""
     print(
-        f"[{phase.name}] done in {phase.seconds:.1f} s, peak tree RSS {gib(phase.peak_rss_bytes)}",
+        f"[{phase.name}] done in {phase.seconds:.1f} s, peak tree RSS {gib(phase.peak_rss_bytes)},"
+        f" peak disk {gib(phase.peak_disk_bytes)} (spill {gib(phase.peak_spill_bytes)})",
         flush=True,
     )
     return phase
 
 
-def in_process_phase(name: str, work: object, *args: object) -> Phase:
+def in_process_phase(name: str, work: object, warehouse: Path) -> Phase:
     print(f"[{name}]", flush=True)
     started = time.perf_counter()
-    with TreeMemory(os.getpid()) as memory:
-        work(*args)  # type: ignore[operator]
-    return finished(Phase(name, time.perf_counter() - started, memory.peak))
+    with TreeMemory(os.getpid(), warehouse) as memory:
+        work(warehouse)  # type: ignore[operator]
+    return finished(measured(name, started, memory))
 
 
 FLOOR_SQL = """
@@ -300,11 +341,14 @@ def report(
     print(f"\npersons            {persons:>14,}")
     print(f"events             {events:>14,}  ({held:,} rows of the last day held back)")
     print(f"warehouse file     {gib(size):>14}  ({size / events:,.0f} bytes per event)")
-    print(f"{'phase':<16}{'wall s':>10}{'events/s':>14}{'peak RSS':>12}")
+    print(
+        f"{'phase':<16}{'wall s':>10}{'events/s':>14}{'peak RSS':>12}{'peak disk':>12}{'spill':>10}"
+    )
     for phase in phases:
         print(
             f"{phase.name:<16}{phase.seconds:>10.1f}{events / phase.seconds:>14,.0f}"
-            f"{gib(phase.peak_rss_bytes):>12}"
+            f"{gib(phase.peak_rss_bytes):>12}{gib(phase.peak_disk_bytes):>12}"
+            f"{gib(phase.peak_spill_bytes):>10}"
         )
     floor, full, daily = by_name["floor"], by_name["full build"], by_name["daily build"]
     print(f"full build / floor    {full.seconds / floor.seconds:>8.1f}")
@@ -370,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.end_date,
             ],
             env,
+            args.path,
         )
     ]
     events = count_events(args.path)
@@ -381,10 +426,17 @@ def main(argv: list[str] | None = None) -> int:
         "daily build": args.path.with_suffix(".target_daily"),
     }
     day_before = end_of_day(str(end_date - dt.timedelta(days=1)))
-    phases.append(run_phase("full build", dbt_build(day_before, targets["full build"]), env))
+    phases.append(
+        run_phase("full build", dbt_build(day_before, targets["full build"]), env, args.path)
+    )
     phases.append(in_process_phase("daily load", land_held_back_day, args.path))
     phases.append(
-        run_phase("daily build", dbt_build(end_of_day(str(end_date)), targets["daily build"]), env)
+        run_phase(
+            "daily build",
+            dbt_build(end_of_day(str(end_date)), targets["daily build"]),
+            env,
+            args.path,
+        )
     )
     report(phases, events, persons, held, targets, args.path)
     return 0
