@@ -20,6 +20,14 @@
     cast(((dayofweek({{ expression }}) + 5) % 7) + 1 as int)
 {%- endmacro %}
 
+{#- The start of the quarter hour a timestamp falls in. Every time zone's offset from UTC is a
+    whole number of quarter hours, so an instant and its quarter hour's start have the same
+    local hour and day in every zone. -#}
+{% macro quarter_hour_start(expression) -%}
+    {%- set minute = 'cast(extract(minute from ' ~ expression ~ ') as ' ~ dbt.type_int() ~ ')' -%}
+    {{ dbt.dateadd('minute', '(' ~ minute ~ ' - ' ~ minute ~ ' % 15)', dbt.date_trunc('hour', expression)) }}
+{%- endmacro %}
+
 {#- Whole days between the dates of two timestamps (or dates). -#}
 {% macro days_between(start_expression, end_expression) -%}
     {{ dbt.datediff('cast(' ~ start_expression ~ ' as date)', 'cast(' ~ end_expression ~ ' as date)', 'day') }}

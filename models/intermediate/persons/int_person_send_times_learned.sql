@@ -148,16 +148,50 @@ chosen_observations as (
             and observations.observation_source = sources.send_time_source
 ),
 
-local_observations as (
+-- each person's observations per UTC quarter hour in their zone: the unit converted below
+chosen_quarter_hours as (
     select
         chosen_observations.person_id,
-        {{ utc_to_local_time('chosen_observations.occurred_at', 'person_zones.send_time_zone') }}
-            as local_occurred_at,
-        chosen_observations.observations,
-        chosen_observations.last_observed_at
+        person_zones.send_time_zone,
+        {{ quarter_hour_start('chosen_observations.occurred_at') }} as occurred_quarter_hour,
+        sum(chosen_observations.observations) as observations,
+        max(chosen_observations.last_observed_at) as last_observed_at
     from chosen_observations
     inner join person_zones
         on chosen_observations.person_id = person_zones.person_id
+    group by
+        chosen_observations.person_id,
+        person_zones.send_time_zone,
+        {{ quarter_hour_start('chosen_observations.occurred_at') }}
+),
+
+-- a zone conversion costs far more than a join: each distinct (zone, quarter hour) once
+zone_quarter_hours as (
+    select distinct
+        send_time_zone,
+        occurred_quarter_hour
+    from chosen_quarter_hours
+),
+
+local_quarter_hours as (
+    select
+        send_time_zone,
+        occurred_quarter_hour,
+        {{ utc_to_local_time('occurred_quarter_hour', 'send_time_zone') }} as local_occurred_at
+    from zone_quarter_hours
+),
+
+local_observations as (
+    select
+        chosen_quarter_hours.person_id,
+        local_quarter_hours.local_occurred_at,
+        chosen_quarter_hours.observations,
+        chosen_quarter_hours.last_observed_at
+    from chosen_quarter_hours
+    inner join local_quarter_hours
+        on
+            chosen_quarter_hours.send_time_zone = local_quarter_hours.send_time_zone
+            and chosen_quarter_hours.occurred_quarter_hour = local_quarter_hours.occurred_quarter_hour
 ),
 
 {% for trait, expression in [
