@@ -73,6 +73,8 @@ class TreeMemory:
         self.current = 0
         self.peak_disk = 0
         self.peak_spill = 0
+        self.current_disk = 0
+        self.current_spill = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -95,9 +97,10 @@ class TreeMemory:
         while not self._stop.wait(0.2):
             self.current = sum(rss_bytes(pid) for pid in descendants(self.root_pid))
             self.peak = max(self.peak, self.current)
-            spill = directory_bytes(spill_directory(self.warehouse))
-            self.peak_spill = max(self.peak_spill, spill)
-            self.peak_disk = max(self.peak_disk, warehouse_file_bytes(self.warehouse) + spill)
+            self.current_spill = directory_bytes(spill_directory(self.warehouse))
+            self.current_disk = warehouse_file_bytes(self.warehouse) + self.current_spill
+            self.peak_spill = max(self.peak_spill, self.current_spill)
+            self.peak_disk = max(self.peak_disk, self.current_disk)
 
 
 def spill_directory(warehouse: Path) -> Path:
@@ -185,7 +188,8 @@ def run_phase(name: str, command: list[str], env: dict[str, str], warehouse: Pat
             if now - last_report >= PROGRESS_EVERY_SECONDS:
                 last_report = now
                 print(
-                    f"[{name}] {now - started:6.0f} s{progress}, tree RSS {gib(memory.current)}",
+                    f"[{name}] {now - started:6.0f} s{progress}, tree RSS {gib(memory.current)},"
+                    f" disk {gib(memory.current_disk)} (spill {gib(memory.current_spill)})",
                     flush=True,
                 )
         returncode = process.wait()
@@ -194,7 +198,8 @@ def run_phase(name: str, command: list[str], env: dict[str, str], warehouse: Pat
         print("".join(tail[-60:]))
         print(
             f"[{name}] failed after {time.perf_counter() - started:.1f} s, peak tree RSS "
-            f"{gib(memory.peak)}"
+            f"{gib(memory.peak)}, peak disk {gib(memory.peak_disk)}"
+            f" (spill {gib(memory.peak_spill)})"
         )
         sys.exit(f"FAILED ({returncode}): {' '.join(command)}")
     return finished(measured(name, started, memory))
@@ -314,7 +319,7 @@ def gib(size: int) -> str:
     return f"{size / 2**30:.1f} GB"
 
 
-def dbt_build(as_of: str, target: Path) -> list[str]:
+def dbt_build(as_of: str, target: Path, threads: int | None) -> list[str]:
     # the production build: what `audiences publish` runs, unit tests left to the checks
     return [
         venv_executable("dbt"),
@@ -325,6 +330,7 @@ def dbt_build(as_of: str, target: Path) -> list[str]:
         json.dumps({"as_of": as_of}),
         "--target-path",
         str(target),
+        *(["--threads", str(threads)] if threads else []),
     ]
 
 
@@ -369,6 +375,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--end-date", default="2026-06-30")
     parser.add_argument("--path", type=Path, default=Path("/tmp/audiences_benchmark.duckdb"))
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="dbt threads for the builds (default: the profile's 2); DuckDB's own threads and"
+        " memory limit stay the profile's",
+    )
     parser.add_argument(
         "--skip-disk-check",
         action="store_true",
@@ -427,13 +439,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     day_before = end_of_day(str(end_date - dt.timedelta(days=1)))
     phases.append(
-        run_phase("full build", dbt_build(day_before, targets["full build"]), env, args.path)
+        run_phase(
+            "full build", dbt_build(day_before, targets["full build"], args.threads), env, args.path
+        )
     )
     phases.append(in_process_phase("daily load", land_held_back_day, args.path))
     phases.append(
         run_phase(
             "daily build",
-            dbt_build(end_of_day(str(end_date)), targets["daily build"]),
+            dbt_build(end_of_day(str(end_date)), targets["daily build"], args.threads),
             env,
             args.path,
         )
