@@ -23,6 +23,9 @@ reachable_members as (
         coalesce(persons.favorite_category_purchased, persons.most_frequent_category_viewed)
             as favorite_category,
         persons.preferred_hour_of_day as preferred_send_hour_utc,
+        persons.send_time_zone,
+        persons.preferred_send_hour,
+        persons.preferred_send_day_of_week,
         memberships.primary_audience_name,
         memberships.is_primary_audience,
         memberships.member_since
@@ -55,6 +58,9 @@ final as (
         last_name,
         favorite_category,
         preferred_send_hour_utc,
+        send_time_zone,
+        preferred_send_hour,
+        preferred_send_day_of_week,
         primary_audience_name,
         is_primary_audience,
         member_since
