@@ -45,8 +45,9 @@ from audiences.runtime import REPO_ROOT, dbt_env, end_of_day, venv_executable
 # the generator writes about 52 events per person (10,486,262 for 200,000 persons)
 PERSONS_FOR_EVENTS = {"1M": 20_000, "10M": 200_000, "100M": 2_000_000}
 EVENTS_PER_PERSON = 52.5  # 10,486,262 events from 200,000 persons
-# the built 10M-event warehouse took 5.38 GB (about 513 bytes per event); a 100M-event build
-# filled 77 GB (a 40 GB warehouse plus spill files) before it finished, so ask for more
+# peak disk of the warehouse file plus spill: the 100M-event run on one dbt thread peaked at
+# 47.3 GB (450 bytes per event); on two threads it filled the 76 GB free before it finished
+DISK_BYTES_PER_EVENT_ONE_THREAD = 600
 DISK_BYTES_PER_EVENT = 1_000
 PROGRESS_EVERY_SECONDS = 30.0
 DBT_NODE = re.compile(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)")
@@ -389,10 +390,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def check_free_disk(path: Path, persons: int, skip: bool) -> None:
+def check_free_disk(path: Path, persons: int, threads: int | None, skip: bool) -> None:
     """Refuse to start a run the disk cannot hold, rather than fail after an hour."""
     events = persons * EVENTS_PER_PERSON
-    needed = int(events * DISK_BYTES_PER_EVENT)
+    bytes_per_event = DISK_BYTES_PER_EVENT_ONE_THREAD if threads == 1 else DISK_BYTES_PER_EVENT
+    needed = int(events * bytes_per_event)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     free = shutil.disk_usage(path.parent).free
@@ -410,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     persons = args.persons or PERSONS_FOR_EVENTS[args.events]
     end_date = dt.date.fromisoformat(args.end_date)
-    check_free_disk(args.path, persons, args.skip_disk_check)
+    check_free_disk(args.path, persons, args.threads, args.skip_disk_check)
     env = dbt_env(args.path)
     phases = [
         run_phase(
