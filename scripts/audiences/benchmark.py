@@ -51,6 +51,9 @@ DISK_BYTES_PER_EVENT_ONE_THREAD = 600
 DISK_BYTES_PER_EVENT = 1_000
 PROGRESS_EVERY_SECONDS = 30.0
 DBT_NODE = re.compile(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)")
+DBT_NODE_START = re.compile(r"\b(\d+) of \d+ START .*?(\S+)\s+\[RUN\]")
+# a node is named in the spill report when the spill reached this while it ran
+SPILL_REPORTED_BYTES = 50 * 2**20
 
 
 @dataclasses.dataclass
@@ -60,6 +63,20 @@ class Phase:
     peak_rss_bytes: int = 0
     peak_disk_bytes: int = 0
     peak_spill_bytes: int = 0
+    # node -> the largest spill sampled while it ran (dbt phases)
+    spill_by_node: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def track_running(line: str, running: dict[int, str]) -> None:
+    """Follow dbt's START and result lines: `running` maps each running node's number to its
+    name (schema.model, or the test's name)."""
+    started = DBT_NODE_START.search(line)
+    if started:
+        running[int(started.group(1))] = started.group(2)
+        return
+    ended = DBT_NODE.search(line)
+    if ended:
+        running.pop(int(ended.group(1)), None)
 
 
 class TreeMemory:
@@ -76,6 +93,10 @@ class TreeMemory:
         self.peak_spill = 0
         self.current_disk = 0
         self.current_spill = 0
+        # the dbt nodes running now, set by the reader of dbt's output; a spill sample is
+        # charged to each of them, since nodes that run side by side share DuckDB's memory
+        self.running_nodes: tuple[str, ...] = ()
+        self.spill_by_node: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -102,6 +123,11 @@ class TreeMemory:
             self.current_disk = warehouse_file_bytes(self.warehouse) + self.current_spill
             self.peak_spill = max(self.peak_spill, self.current_spill)
             self.peak_disk = max(self.peak_disk, self.current_disk)
+            if self.current_spill:
+                for node in self.running_nodes:
+                    self.spill_by_node[node] = max(
+                        self.spill_by_node.get(node, 0), self.current_spill
+                    )
 
 
 def spill_directory(warehouse: Path) -> Path:
@@ -176,10 +202,13 @@ def run_phase(name: str, command: list[str], env: dict[str, str], warehouse: Pat
     progress = ""
     nodes_done = 0
     last_report = started
+    running: dict[int, str] = {}
     with TreeMemory(process.pid, warehouse) as memory:
         assert process.stdout is not None
         for line in process.stdout:
             tail = [*tail[-200:], line]
+            track_running(line, running)
+            memory.running_nodes = tuple(running.values())
             match = DBT_NODE.search(line)
             if match:
                 # threads finish out of order: the highest node number seen is the progress
@@ -202,14 +231,33 @@ def run_phase(name: str, command: list[str], env: dict[str, str], warehouse: Pat
             f"{gib(memory.peak)}, peak disk {gib(memory.peak_disk)}"
             f" (spill {gib(memory.peak_spill)})"
         )
+        print_spill_by_node(name, memory.spill_by_node)
         sys.exit(f"FAILED ({returncode}): {' '.join(command)}")
     return finished(measured(name, started, memory))
 
 
 def measured(name: str, started: float, memory: TreeMemory) -> Phase:
     return Phase(
-        name, time.perf_counter() - started, memory.peak, memory.peak_disk, memory.peak_spill
+        name,
+        time.perf_counter() - started,
+        memory.peak,
+        memory.peak_disk,
+        memory.peak_spill,
+        dict(memory.spill_by_node),
     )
+
+
+def print_spill_by_node(name: str, spill_by_node: dict[str, int], count: int = 8) -> None:
+    spilled = sorted(
+        (item for item in spill_by_node.items() if item[1] >= SPILL_REPORTED_BYTES),
+        key=lambda item: -item[1],
+    )
+    if spilled:
+        print(
+            f"[{name}] spill while each node ran (nodes side by side share it): "
+            + ", ".join(f"{node} {gib(size)}" for node, size in spilled[:count]),
+            flush=True,
+        )
 
 
 def finished(phase: Phase) -> Phase:
@@ -219,6 +267,7 @@ def finished(phase: Phase) -> Phase:
         f" peak disk {gib(phase.peak_disk_bytes)} (spill {gib(phase.peak_spill_bytes)})",
         flush=True,
     )
+    print_spill_by_node(phase.name, phase.spill_by_node)
     return phase
 
 
@@ -364,6 +413,7 @@ def report(
         print(f"slowest models, {name} (s):")
         for model, seconds in slowest_models(target):
             print(f"  {model:<44} {seconds:>8.1f}")
+        print_spill_by_node(name, by_name[name].spill_by_node)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
