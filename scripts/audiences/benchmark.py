@@ -51,7 +51,8 @@ DISK_BYTES_PER_EVENT_ONE_THREAD = 600
 DISK_BYTES_PER_EVENT = 1_000
 PROGRESS_EVERY_SECONDS = 30.0
 DBT_NODE = re.compile(r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)")
-DBT_NODE_START = re.compile(r"\b(\d+) of \d+ START .*?(\S+)\s+\[RUN\]")
+# the console pads a short name with dots up to [RUN]; the log file does not
+DBT_NODE_START = re.compile(r"\b(\d+) of \d+ START .*?(\S+)(?: \.+)?\s+\[RUN\]")
 # a node is named in the spill report when the spill reached this while it ran
 SPILL_REPORTED_BYTES = 50 * 2**20
 

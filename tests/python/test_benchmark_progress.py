@@ -9,9 +9,10 @@ ROLLUP = "intermediate.int_identity_hours_aggregated"
 DELETED = "intermediate.int_persons_deleted"
 LINES = [
     f"13:56:47  219 of 582 START sql incremental model {ROLLUP}  [RUN]",
-    f"13:56:48  220 of 582 START sql table model {DELETED}  [RUN]",
+    # the console's padding, as the benchmark reads it
+    f"13:56:48  220 of 582 START sql table model {DELETED} .................. [RUN]",
     f"13:56:50  220 of 582 OK created sql table model {DELETED}  [OK in 2.50s]",
-    "13:56:51  254 of 582 START test not_null_dim_persons_person_id  [RUN]",
+    "13:56:51  254 of 582 START test not_null_dim_persons_person_id ......... [RUN]",
     f"13:56:57  219 of 582 OK created sql incremental model {ROLLUP}  [OK in 9.12s]",
     "13:56:58  254 of 582 FAIL 3 not_null_dim_persons_person_id  [FAIL 3 in 0.30s]",
 ]
