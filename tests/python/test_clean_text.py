@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from audiences.runtime import dbt_env, venv_executable
-from warehouse_helpers import attempt, output
+from warehouse_helpers import dbt_ok
 
 TEXTS = [
     "usr_1",
@@ -34,21 +33,13 @@ TEXTS = [
 
 
 def compiled_clean_text(tmp_path: Path) -> str:
-    completed = attempt(
-        [
-            venv_executable("dbt"),
-            "compile",
-            "--quiet",
-            "--inline",
-            "select position, {{ clean_text('raw_text') }} as cleaned from texts order by position",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        dbt_env(tmp_path / "empty.duckdb"),
+    completed = dbt_ok(
+        tmp_path / "empty.duckdb",
+        "compile",
+        "--quiet",
+        "--inline",
+        "select position, {{ clean_text('raw_text') }} as cleaned from texts order by position",
     )
-    assert completed.returncode == 0, output(completed)
     return completed.stdout.strip()
 
 
