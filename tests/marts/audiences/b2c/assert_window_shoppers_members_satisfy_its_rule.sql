@@ -12,21 +12,12 @@
 
 with
 
-persons as (
-    select * from {{ ref('dim_persons') }}
-),
-
-events as (
-    select * from {{ ref('int_events_identified') }}
-),
-
-email_events as (
-    select * from {{ ref('int_email_events_identified') }}
-),
-
-audience as (
-    select * from {{ ref('aud_window_shoppers') }}
-),
+{{ recount_import_ctes({
+    'persons': 'dim_persons',
+    'events': 'int_events_identified',
+    'email_events': 'int_email_events_identified',
+    'audience': 'aud_window_shoppers',
+}) }},
 
 window_views as (
     {{- recount_events('person_id', days, [('product_views', 'Product Viewed')]) }}
