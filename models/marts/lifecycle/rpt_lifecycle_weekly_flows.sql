@@ -8,7 +8,8 @@
 
 with
 
-weekly_stages as (
+-- inlined: read through several filters, stored it would be copied whole first
+weekly_stages as {{ inline_cte() }} (
     select * from {{ ref('fct_lifecycle_weekly_stages') }}
 ),
 
