@@ -9,7 +9,7 @@
 
 with
 
-weekly_stages as (
+weekly_stages as {{ inline_cte() }} (
     select * from {{ ref('fct_lifecycle_weekly_stages') }}
 ),
 
@@ -49,24 +49,24 @@ kpi_event_names as (
         ) }} > 0
 ),
 
+-- the events of every KPI's names, each once however many KPIs list its name: stored, since
+-- two CTEs read it
 kpi_events as (
     select
-        kpi_event_names.industry,
-        kpi_event_names.lifecycle_stage,
-        events.person_id,
-        events.event_name,
-        events.occurred_at
+        person_id,
+        event_name,
+        occurred_at
     from events
-    inner join kpi_event_names
-        on events.event_name = kpi_event_names.event_name
+    where event_name in (select kpi_event_names.event_name from kpi_event_names)
 ),
 
 kpi_event_names_present as (
     select
         industry,
         lifecycle_stage,
-        count(distinct event_name) as event_names_present
-    from kpi_events
+        count(*) as event_names_present
+    from kpi_event_names
+    where event_name in (select distinct kpi_events.event_name from kpi_events)
     group by industry, lifecycle_stage
 ),
 
@@ -117,45 +117,61 @@ targeted_member_weeks as (
             < campaign_answers.occurred_at
 ),
 
-population as (
+-- each member-week once, however many KPIs its stage has: a row per KPI here stored every
+-- member-week four times over (most of the spill of a 100M-event build)
+member_weeks as (
+    select
+        weekly_stages.lifecycle_stage,
+        weekly_stages.week_number,
+        weekly_stages.week_ending_at,
+        weekly_stages.person_id,
+        targeted_member_weeks.person_id is not null as is_targeted
+    from weekly_stages
+    left join targeted_member_weeks
+        on weekly_stages.person_id = targeted_member_weeks.person_id
+            and weekly_stages.week_number = targeted_member_weeks.week_number
+),
+
+measurable_kpi_events as (
     select
         measurable_kpis.industry,
         measurable_kpis.lifecycle_stage,
         measurable_kpis.kpi_measure,
+        measurable_kpis.kpi_population,
         measurable_kpis.kpi_window_days,
-        weekly_stages.week_number,
-        weekly_stages.week_ending_at,
-        weekly_stages.person_id
-    from measurable_kpis
-    inner join weekly_stages
-        on measurable_kpis.lifecycle_stage = weekly_stages.lifecycle_stage
-    left join targeted_member_weeks
-        on weekly_stages.person_id = targeted_member_weeks.person_id
-            and weekly_stages.week_number = targeted_member_weeks.week_number
-    where measurable_kpis.kpi_population = 'segment'
-        or targeted_member_weeks.person_id is not null
+        kpi_events.person_id,
+        kpi_events.occurred_at,
+        {{ dbt.dateadd('day', '-1 * measurable_kpis.kpi_window_days', 'kpi_events.occurred_at') }}
+            as earliest_snapshot_at
+    from kpi_events
+    inner join kpi_event_names
+        on kpi_events.event_name = kpi_event_names.event_name
+    inner join measurable_kpis
+        on kpi_event_names.industry = measurable_kpis.industry
+            and kpi_event_names.lifecycle_stage = measurable_kpis.lifecycle_stage
 ),
 
+-- an event counts for the snapshots it follows by at most the KPI's window
 member_events as (
     select
-        population.industry,
-        population.lifecycle_stage,
-        population.kpi_measure,
-        population.kpi_window_days,
-        population.week_number,
-        population.week_ending_at,
-        population.person_id,
-        kpi_events.occurred_at,
-        {{ dbt.datediff('population.week_ending_at', 'kpi_events.occurred_at', 'second') }}
+        measurable_kpi_events.industry,
+        measurable_kpi_events.lifecycle_stage,
+        measurable_kpi_events.kpi_measure,
+        measurable_kpi_events.kpi_window_days,
+        member_weeks.week_number,
+        member_weeks.week_ending_at,
+        member_weeks.person_id,
+        measurable_kpi_events.occurred_at,
+        {{ dbt.datediff('member_weeks.week_ending_at', 'measurable_kpi_events.occurred_at', 'second') }}
             as seconds_after_snapshot
-    from population
-    inner join kpi_events
-        on population.industry = kpi_events.industry
-            and population.lifecycle_stage = kpi_events.lifecycle_stage
-            and population.person_id = kpi_events.person_id
-            and population.week_ending_at < kpi_events.occurred_at
-            and {{ dbt.dateadd('day', 'population.kpi_window_days', 'population.week_ending_at') }}
-            >= kpi_events.occurred_at
+    from member_weeks
+    inner join measurable_kpi_events
+        on member_weeks.lifecycle_stage = measurable_kpi_events.lifecycle_stage
+            and member_weeks.person_id = measurable_kpi_events.person_id
+            and member_weeks.week_ending_at < measurable_kpi_events.occurred_at
+            and member_weeks.week_ending_at >= measurable_kpi_events.earliest_snapshot_at
+    where measurable_kpi_events.kpi_population = 'segment'
+        or member_weeks.is_targeted
 ),
 
 member_event_boundaries as (
@@ -216,14 +232,14 @@ numerators as (
     group by industry, lifecycle_stage, week_number
 ),
 
-denominators as (
+stage_week_members as (
     select
-        industry,
         lifecycle_stage,
         week_number,
-        count(*) as denominator
-    from population
-    group by industry, lifecycle_stage, week_number
+        count(*) as segment_members,
+        sum(case when is_targeted then 1 else 0 end) as targeted_members
+    from member_weeks
+    group by lifecycle_stage, week_number
 ),
 
 weeks as (
@@ -248,13 +264,18 @@ joined as (
         kpi_weeks.*,
         kpi_weeks.event_names_present = kpi_weeks.event_names_listed as is_measurable,
         kpi_weeks.window_ends_at <= {{ as_of() }} as is_window_complete,
-        coalesce(denominators.denominator, 0) as denominator,
+        coalesce(
+            case kpi_weeks.kpi_population
+                when 'segment' then stage_week_members.segment_members
+                when 'targeted' then stage_week_members.targeted_members
+            end,
+            0
+        ) as denominator,
         coalesce(numerators.numerator, 0) as numerator
     from kpi_weeks
-    left join denominators
-        on kpi_weeks.industry = denominators.industry
-            and kpi_weeks.lifecycle_stage = denominators.lifecycle_stage
-            and kpi_weeks.week_number = denominators.week_number
+    left join stage_week_members
+        on kpi_weeks.lifecycle_stage = stage_week_members.lifecycle_stage
+            and kpi_weeks.week_number = stage_week_members.week_number
     left join numerators
         on kpi_weeks.industry = numerators.industry
             and kpi_weeks.lifecycle_stage = numerators.lifecycle_stage
