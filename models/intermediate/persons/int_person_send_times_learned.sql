@@ -19,8 +19,15 @@ profiles as (
     select * from {{ ref('int_person_profiles_resolved') }}
 ),
 
+-- stored, since two CTEs read it: only the columns they read
 signals as (
-    select * from {{ ref('int_person_hours_stitched') }}
+    select
+        person_id,
+        time_zone,
+        occurred_hour,
+        event_count,
+        last_occurred_at
+    from {{ ref('int_person_hours_stitched') }}
 ),
 
 email_events as (
