@@ -20,6 +20,18 @@
     coalesce(cast({{ received_at }} as date), cast('9999-12-31' as date))
 {%- endmacro %}
 
+{#- Whether raw `column_name` of `relation` (received_at) falls on `first_day` (a SQL date
+    literal) or later, by received_on. A column typed TIMESTAMP also gets the same test as a plain
+    comparison of the column, which DuckDB checks against each row group's min and max before
+    reading any other column: loads arrive in received_at order, so a daily run skips all but
+    the newest row groups instead of reading every raw row whole. (A time before year 1 or an
+    infinite one is null as a received_at, and received_on of null is 9999-12-31: kept.) -#}
+{% macro received_since(relation, column_name, first_day) -%}
+    {%- if is_typed_timestamp(relation, column_name) -%}
+        ({{ column_name }} >= cast({{ first_day }} as timestamp) or {{ column_name }} < cast('0001-01-01' as timestamp) or {{ column_name }} is null) and {% endif -%}
+    {{ received_on(raw_timestamp_utc(relation, column_name)) }} >= {{ first_day }}
+{%- endmacro %}
+
 {#- The config of a model partitioned by received_on. -#}
 {% macro received_days_strategy() -%}
     {{ return('insert_overwrite' if target.type == 'spark' else 'delete+insert') }}

@@ -40,18 +40,23 @@
     column's type in the warehouse. -#}
 {% macro raw_timestamp_utc(relation, column_name, qualifier=none) -%}
     {%- set expression = (qualifier ~ '.' if qualifier else '') ~ column_name -%}
+    {%- if is_typed_timestamp(relation, column_name) -%}
+        {{ adapter.dispatch('typed_timestamp_utc', 'audiences')(expression) }}
+    {%- else -%}
+        {{ parse_timestamp_utc(expression) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether a raw column is typed TIMESTAMP in the warehouse (false for a unit test's given
+    rows, which stand in for the source as a CTE: nothing to look up). -#}
+{% macro is_typed_timestamp(relation, column_name) -%}
     {%- set column_types = {} -%}
-    {#- a unit test's given rows stand in for the source as a CTE: nothing to look up -#}
     {%- if execute and not relation.identifier.startswith('__dbt__cte__') -%}
         {%- for column in adapter.get_columns_in_relation(relation) -%}
             {%- do column_types.update({column.name | lower: column.data_type | lower}) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- if column_types.get(column_name | lower) in ['timestamp', 'timestamp without time zone'] -%}
-        {{ adapter.dispatch('typed_timestamp_utc', 'audiences')(expression) }}
-    {%- else -%}
-        {{ parse_timestamp_utc(expression) }}
-    {%- endif -%}
+    {{ return(column_types.get(column_name | lower) in ['timestamp', 'timestamp without time zone']) }}
 {%- endmacro %}
 
 {% macro default__typed_timestamp_utc(expression) -%}

@@ -43,7 +43,7 @@ with
 source as {{ stored_cte() if restage_from else inline_cte() }} (
     select * from {{ source('raw', 'events') }}
     {%- if restage_from %}
-        where {{ received_on(raw_timestamp_utc(source('raw', 'events'), 'received_at')) }} >= {{ restage_from }}
+        where {{ received_since(source('raw', 'events'), 'received_at', restage_from) }}
     {%- endif %}
 ),
 
