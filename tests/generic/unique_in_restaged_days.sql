@@ -1,9 +1,12 @@
 {#- `unique`, checking only the values of the rows the last run of `restaged_by` wrote (its
     re-staged days, macros/received_days.sql) against every row of the model: a daily build
-    does not group all history again. Every row is checked after a whole build. -#}
+    does not group all history again. Every row is checked after a whole build. Over a table,
+    the values are grouped by a 64-bit hash first (macro fast_hash), and only those whose hash
+    repeats by the value itself: grouping every text value held them all in memory. -#}
 {% test unique_in_restaged_days(model, column_name, restaged_by) %}
 
 {%- set first_day = last_restaged_day(restaged_by) %}
+{%- set hash_first = is_stored_table(model) %}
 
 with
 
@@ -15,20 +18,36 @@ restaged_values as (
     {%- endif %}
 ),
 
-checked_rows as (
-    select {{ column_name }} as unique_field
+checked_rows as {{ inline_cte() }} (
+    select
+        {%- if hash_first %}
+            {{ fast_hash([column_name]) }} as value_hash,
+        {%- endif %}
+        {{ column_name }} as unique_field
     from {{ model }}
+    where {{ column_name }} is not null
     {%- if first_day %}
-        where {{ column_name }} in (select restaged_value from restaged_values)
+        and {{ column_name }} in (select restaged_value from restaged_values)
     {%- endif %}
 ),
 
+{% if hash_first -%}
+    repeated_hashes as (
+        select value_hash
+        from checked_rows
+        group by value_hash
+        having count(*) > 1
+    ),
+
+{% endif -%}
 repeated as (
     select
         unique_field,
         count(*) as n_records
     from checked_rows
-    where unique_field is not null
+    {%- if hash_first %}
+        where value_hash in (select repeated_hashes.value_hash from repeated_hashes)
+    {%- endif %}
     group by unique_field
     having count(*) > 1
 )
