@@ -117,6 +117,13 @@ targeted_member_weeks as (
             < campaign_answers.occurred_at
 ),
 
+-- the longest window of a measurable KPI: it bounds the join of member-weeks to events below,
+-- and each KPI's own window is tested after it
+longest_kpi_window as (
+    select max(kpi_window_days) as kpi_window_days
+    from measurable_kpis
+),
+
 -- each member-week once, however many KPIs its stage has: a row per KPI here stored every
 -- member-week four times over (most of the spill of a 100M-event build)
 member_weeks as (
@@ -124,9 +131,12 @@ member_weeks as (
         weekly_stages.lifecycle_stage,
         weekly_stages.week_number,
         weekly_stages.week_ending_at,
+        {{ dbt.dateadd('day', 'longest_kpi_window.kpi_window_days', 'weekly_stages.week_ending_at') }}
+            as longest_window_ends_at,
         weekly_stages.person_id,
         targeted_member_weeks.person_id is not null as is_targeted
     from weekly_stages
+    cross join longest_kpi_window
     left join targeted_member_weeks
         on weekly_stages.person_id = targeted_member_weeks.person_id
             and weekly_stages.week_number = targeted_member_weeks.week_number
@@ -140,9 +150,7 @@ measurable_kpi_events as (
         measurable_kpis.kpi_population,
         measurable_kpis.kpi_window_days,
         kpi_events.person_id,
-        kpi_events.occurred_at,
-        {{ dbt.dateadd('day', '-1 * measurable_kpis.kpi_window_days', 'kpi_events.occurred_at') }}
-            as earliest_snapshot_at
+        kpi_events.occurred_at
     from kpi_events
     inner join kpi_event_names
         on kpi_events.event_name = kpi_event_names.event_name
@@ -151,7 +159,9 @@ measurable_kpi_events as (
             and kpi_event_names.lifecycle_stage = measurable_kpis.lifecycle_stage
 ),
 
--- an event counts for the snapshots it follows by at most the KPI's window
+-- an event counts for the snapshots it follows by at most the KPI's window, added to the
+-- snapshot as before, not subtracted from the event: Spark's dateadd drops the fraction of a
+-- second of the time it moves
 member_events as (
     select
         measurable_kpi_events.industry,
@@ -169,9 +179,14 @@ member_events as (
         on member_weeks.lifecycle_stage = measurable_kpi_events.lifecycle_stage
             and member_weeks.person_id = measurable_kpi_events.person_id
             and member_weeks.week_ending_at < measurable_kpi_events.occurred_at
-            and member_weeks.week_ending_at >= measurable_kpi_events.earliest_snapshot_at
-    where measurable_kpi_events.kpi_population = 'segment'
-        or member_weeks.is_targeted
+            and member_weeks.longest_window_ends_at >= measurable_kpi_events.occurred_at
+    where
+        {{ dbt.dateadd('day', 'measurable_kpi_events.kpi_window_days', 'member_weeks.week_ending_at') }}
+        >= measurable_kpi_events.occurred_at
+        and (
+            measurable_kpi_events.kpi_population = 'segment'
+            or member_weeks.is_targeted
+        )
 ),
 
 member_event_boundaries as (
