@@ -1,12 +1,13 @@
 {#- `unique`, checking only the values of the rows the last run of `restaged_by` wrote (its
     re-staged days, macros/received_days.sql) against every row of the model: a daily build
-    does not group all history again. Every row is checked after a whole build. Over a table,
-    the values are grouped by a 64-bit hash first (macro fast_hash), and only those whose hash
-    repeats by the value itself: grouping every text value held them all in memory. -#}
+    does not group all history again. Every row is checked after a whole build; then, over a
+    table, the values are grouped by a 64-bit hash first (macro fast_hash), and only those
+    whose hash repeats by the value itself: grouping every text value held them all in memory.
+    A daily run's check reads the table twice already, and a view would be computed twice. -#}
 {% test unique_in_restaged_days(model, column_name, restaged_by) %}
 
 {%- set first_day = last_restaged_day(restaged_by) %}
-{%- set hash_first = is_stored_table(model) %}
+{%- set hash_first = is_stored_table(model) and not first_day %}
 
 with
 
