@@ -71,7 +71,7 @@
     {%- if 'received_on' not in staged_columns -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set today = modules.datetime.datetime.utcnow().date().isoformat() -%}
+    {%- set today = modules.datetime.datetime.now(modules.pytz.utc).date().isoformat() -%}
     {%- set newest_day_query -%}
         select cast(max(received_on) as {{ dbt.type_string() }}) as newest_day
         from {{ this }}

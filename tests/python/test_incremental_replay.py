@@ -329,6 +329,52 @@ def test_a_row_received_before_the_restaged_days_fails_the_accounting_test(
     dbt_ok(stale, "test", "--select", "assert_raw_rows_are_all_accounted_for")
 
 
+NO_DAY_RECEIVED_AT = {
+    "replay-received-minus-infinity": "timestamp '-infinity'",
+    "replay-received-infinity": "timestamp 'infinity'",
+    "replay-received-before-year-1": "timestamp '0100-01-01 (BC)'",
+}
+
+
+def test_a_typed_received_at_of_no_day_stays_quarantined_through_daily_runs(
+    replay, tmp_path: Path
+) -> None:
+    """A received_at typed TIMESTAMP that is no time (+-infinity, before year 1) belongs to no
+    day, like a null one: it is quarantined in received_on 9999-12-31, which every daily run
+    re-stages whole. A daily run reads only the raw rows of its days (macro received_since), so
+    it must still read these, or its rewrite of that day drops them."""
+    warehouse = copy_of(replay["replayed"], tmp_path / "no-day")
+    values = ", ".join(f"('{event_id}', {time})" for event_id, time in NO_DAY_RECEIVED_AT.items())
+    with duckdb.connect(str(warehouse)) as connection:
+        received_at_type = connection.execute(
+            "select data_type from information_schema.columns "
+            "where table_schema = 'raw' and table_name = 'events' and column_name = 'received_at'"
+        ).fetchone()[0]
+        assert received_at_type == "TIMESTAMP"  # else the values below would be text
+        connection.execute(
+            f"""insert into raw.events
+                select events.* replace (odd.event_id as event_id, odd.received_at as received_at)
+                from raw.events as events, (values {values}) as odd (event_id, received_at)
+                where events.event_id = '{LATE_EVENT_ID}'"""
+        )
+    expected = sorted(
+        [(event_id, "unparseable_timestamp") for event_id in NO_DAY_RECEIVED_AT]
+        + [(NULL_RECEIVED_EVENT_ID, "unparseable_timestamp")]
+    )
+    for _ in range(2):  # the first run stages them, the second must keep them
+        dbt_ok(warehouse, "run", "--select", INCREMENTAL_MODELS, "--quiet")
+        assert restaged_incrementally(warehouse)
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            no_day = connection.execute(
+                "select event_id, quarantine_reason from staging.base_raw__events "
+                "where received_on = date '9999-12-31' order by event_id"
+            ).fetchall()
+        assert no_day == expected
+    # the quarantine table is not event staging: a daily job's build refreshes it
+    dbt_ok(warehouse, "run", "--select", "stg_raw__quarantined_rows", "--quiet")
+    dbt_ok(warehouse, "test", "--select", "assert_raw_rows_are_all_accounted_for")
+
+
 EVENT_ID_TEST = "stg_raw__events,test_name:unique_in_restaged_days"
 # over a table, so grouped by a hash first (macro fast_hash); the event id test reads a view
 RAW_ROW_ID_TEST = "base_raw__events,test_name:unique_in_restaged_days"

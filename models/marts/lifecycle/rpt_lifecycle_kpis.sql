@@ -64,7 +64,7 @@ kpi_event_names_present as (
     select
         industry,
         lifecycle_stage,
-        count(*) as event_names_present
+        count(distinct event_name) as event_names_present
     from kpi_event_names
     where event_name in (select distinct kpi_events.event_name from kpi_events)
     group by industry, lifecycle_stage
