@@ -376,7 +376,8 @@ def test_a_typed_received_at_of_no_day_stays_quarantined_through_daily_runs(
 
 
 EVENT_ID_TEST = "stg_raw__events,test_name:unique_in_restaged_days"
-# over a table, so grouped by a hash first (macro fast_hash); the event id test reads a view
+# after a whole build both group a hash first (macro fast_hash): over a table, and over the
+# event id view by its `hash_first` argument
 RAW_ROW_ID_TEST = "base_raw__events,test_name:unique_in_restaged_days"
 ROLLUP_KEY_TEST = "int_identity_hours_aggregated,test_name:unique_combination_of_columns"
 KEY_TESTS = (EVENT_ID_TEST, RAW_ROW_ID_TEST, ROLLUP_KEY_TEST)
