@@ -1,5 +1,9 @@
+{{ config(materialized='table') }}
+
 {#- Every raw CRM contact row, typed, with its quarantine reason; older versions of a contact
-    are flagged as duplicates. -#}
+    are flagged as duplicates. A table: about twenty nodes read it (the two contact staging
+    views and their readers, the quarantine and duplicate accounts, their tests), and as a view
+    each of them ranked every version again. -#}
 
 {#- The columns whose unreadable value quarantines a row, by reason (macro
     unparseable_reasons). -#}

@@ -1,5 +1,10 @@
+{{ config(materialized='table') }}
+
 {#- Every raw identify row, typed, with its quarantine reason and redelivery flag. An identify
-    has no message id: a row repeating user, anonymous id, time and traits is a redelivery. -#}
+    has no message id: a row repeating user, anonymous id, time and traits is a redelivery.
+    A table: about twenty nodes read it (stg_raw__identifies and its readers, the quarantine
+    and duplicate accounts, their tests), and as a view each of them hashed, numbered and
+    ranked every raw identify again. -#}
 
 with
 

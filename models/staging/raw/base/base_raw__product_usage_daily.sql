@@ -1,6 +1,9 @@
+{{ config(materialized='table') }}
+
 {#- Every raw metered-usage row, typed, with its quarantine reason. The grain is account and
     day; a repeated (account, day) is a restatement of the meter, and the highest reading wins
-    because meters only catch up. -#}
+    because meters only catch up. A table: a dozen nodes read it, and as a view each of them
+    ranked every restatement again. -#}
 
 {#- The columns whose unreadable value quarantines a row, by reason (macro
     unparseable_reasons). -#}
