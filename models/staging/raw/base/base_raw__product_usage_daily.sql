@@ -2,7 +2,7 @@
 
 {#- Every raw metered-usage row, typed, with its quarantine reason. The grain is account and
     day; a repeated (account, day) is a restatement of the meter, and the highest reading wins
-    because meters only catch up. A table: a dozen nodes read it, and as a view each of them
+    because meters only catch up. A table: fifteen nodes read it, and as a view each of them
     ranked every restatement again. -#}
 
 {#- The columns whose unreadable value quarantines a row, by reason (macro
