@@ -38,7 +38,9 @@
 
 {#- Whether a generic test's `model` is a table in the warehouse (not a view, nor a subquery
     from a `where` config): a test that reads its model twice to group a hash first (macro
-    fast_hash) does so only over a table, since each read of a view computes it again. -#}
+    fast_hash) does so by default only over a table, since each read of a view computes it
+    again (unique_in_restaged_days' `hash_first` overrides it for a view that is a cheap
+    filter of a table). -#}
 {% macro is_stored_table(model) -%}
     {%- if not execute or model.identifier is not defined or model.identifier is none -%}
         {{ return(false) }}
